@@ -1,0 +1,27 @@
+/*
+ * A growable byte buffer.  The buffer owns its data; buf_take hands the
+ * NUL-terminated bytes to the caller, who frees them with free().
+ */
+#ifndef FEEDD_BUF_H
+#define FEEDD_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char	*data;		/* always NUL-terminated once non-empty */
+	size_t	 len;
+	size_t	 cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((__format__(printf, 2, 3)));
+void	 buf_reset(struct buf *);
+char	*buf_take(struct buf *);
+void	 buf_free(struct buf *);
+
+#endif

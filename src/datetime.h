@@ -1,0 +1,49 @@
+/*
+ * Dates as Jekyll reads them from front matter, and as feeds print them.
+ *
+ * Instants are seconds since the epoch (UTC).  Local time means the site's
+ * time zone, which datetime_set_zone installs process-wide through TZ,
+ * because libc offers no per-call zone.
+ */
+#ifndef FEEDD_DATETIME_H
+#define FEEDD_DATETIME_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* How a front matter value was written, which decides its zone. */
+enum datetime_source {
+	DATETIME_YAML_PLAIN,	/* unquoted: a naive time is UTC (Psych) */
+	DATETIME_STRING,	/* quoted: a naive time is local (Time.parse) */
+};
+
+/* Whether zone (an IANA name; NULL or "" mean UTC) is known. */
+int	 datetime_zone_exists(const char *);
+
+/*
+ * Use zone name (an IANA name such as "Asia/Shanghai"; NULL or "" means
+ * UTC) as local time.  Returns -1 if the zone is unknown.
+ */
+int	 datetime_set_zone(const char *);
+
+/*
+ * Parse a front matter date: YYYY-MM-DD (local midnight), or
+ * YYYY-MM-DD[T ]HH:MM:SS[.frac][ ](Z|+HH[:]MM|+HH).  Returns 0 and sets
+ * *when, or -1 with a static description in *why.
+ */
+int	 datetime_parse(const char *, enum datetime_source, int64_t *,
+	    const char **why);
+
+/* Local midnight of the given calendar day. */
+int64_t	 datetime_local_midnight(int, int, int);
+
+/* Break an instant down into local time (tm_gmtoff holds the offset). */
+void	 datetime_local(int64_t, struct tm *);
+
+/* RFC 3339 in local time, e.g. 2021-12-08T10:19:17+08:00. */
+void	 datetime_rfc3339(int64_t, char *, size_t);
+
+/* RFC 822 with a four-digit year and numeric zone, in local time. */
+void	 datetime_rfc822(int64_t, char *, size_t);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * Feed output paths.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "feedname.h"
+#include "xmalloc.h"
+
+/* Longest encoded name kept whole; file systems allow 255 bytes. */
+#define NAME_MAX_KEPT	200
+/* Length a longer name is cut to before its hash is appended. */
+#define NAME_CUT	180
+
+static char	*with_extension(const char *, enum feed_format);
+
+/* A safe, injective file name for name. */
+char *
+feedname_safe(const char *name)
+{
+	struct buf	 out = BUF_INIT;
+	const unsigned char *p;
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 cut;
+
+	buf_add(&out, "", 0);
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' ||
+		    *p == '%' || (*p == '.' && p == (const unsigned char *)name))
+			buf_addf(&out, "%%%02X", *p);
+		else
+			buf_addc(&out, (char)*p);
+	}
+	if (out.len <= NAME_MAX_KEPT)
+		return (buf_take(&out));
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++) {
+		h ^= *p;
+		h *= 0x100000001b3ULL;
+	}
+	/* Cut on a UTF-8 character boundary, and not inside a %XX. */
+	cut = NAME_CUT;
+	while (cut > 0 && ((out.data[cut] & 0xc0) == 0x80))
+		cut--;
+	if (cut >= 2 && out.data[cut - 2] == '%')
+		cut -= 2;
+	else if (cut >= 1 && out.data[cut - 1] == '%')
+		cut -= 1;
+	out.len = cut;
+	buf_addf(&out, "~%016llx", (unsigned long long)h);
+	return (buf_take(&out));
+}
+
+/* path with its .xml extension swapped for the format's. */
+static char *
+with_extension(const char *path, enum feed_format format)
+{
+	size_t	 n = strlen(path);
+	char	*p;
+
+	if (format == FORMAT_ATOM)
+		return (xstrdup(path));
+	if (n > 4 && strcmp(path + n - 4, ".xml") == 0)
+		xasprintf(&p, "%.*s.rss", (int)(n - 4), path);
+	else
+		xasprintf(&p, "%s.rss", path);
+	return (p);
+}
+
+/* The feed's output path for one format. */
+char *
+feedname_path(const struct config *cfg, const struct feed *f,
+    enum feed_format format)
+{
+	const char	*pattern, *mark;
+	char		*safe, *path, *out;
+
+	if (f->kind == FEED_SITE)
+		return (with_extension(cfg->feed_path, format));
+	pattern = f->kind == FEED_CATEGORY ? cfg->category_path : cfg->tag_path;
+	while (*pattern == '/')
+		pattern++;
+	mark = strstr(pattern, "{name}");
+	safe = feedname_safe(f->name);
+	xasprintf(&path, "%.*s%s%s", (int)(mark - pattern), pattern, safe,
+	    mark + 6);
+	out = with_extension(path, format);
+	free(path);
+	free(safe);
+	return (out);
+}
+
+/* A description of the feed for messages. */
+char *
+feedname_describe(const struct feed *f)
+{
+	char	*s;
+
+	switch (f->kind) {
+	case FEED_CATEGORY:
+		xasprintf(&s, "category \"%s\"", f->name);
+		break;
+	case FEED_TAG:
+		xasprintf(&s, "tag \"%s\"", f->name);
+		break;
+	default:
+		s = xstrdup("site feed");
+		break;
+	}
+	return (s);
+}

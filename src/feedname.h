@@ -1,0 +1,25 @@
+/*
+ * Where each feed goes: output paths relative to the output folder, built
+ * from the configured patterns.  Any category or tag name maps to one file
+ * name inside the output folder: bytes that could climb out or hide a file
+ * ('/', '\\', a leading '.', control characters, and '%' itself) are
+ * percent-encoded, so distinct names give distinct files, and names too
+ * long for a file system are shortened with a hash of the whole name.
+ */
+#ifndef FEEDD_FEEDNAME_H
+#define FEEDD_FEEDNAME_H
+
+#include "config.h"
+#include "index.h"
+
+/* The feed's path for format, relative to the output folder (new string). */
+char	*feedname_path(const struct config *, const struct feed *,
+	    enum feed_format);
+
+/* A safe file name for a category or tag name (new string). */
+char	*feedname_safe(const char *);
+
+/* "category \"x\"", "tag \"x\"" or "site feed", for messages (new string). */
+char	*feedname_describe(const struct feed *);
+
+#endif

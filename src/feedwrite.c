@@ -1,0 +1,382 @@
+/*
+ * Atom and RSS rendering.
+ */
+#include <libxml/xmlwriter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "datetime.h"
+#include "feedname.h"
+#include "feedwrite.h"
+#include "permalink.h"
+#include "text.h"
+#include "xmalloc.h"
+
+#define NS_ATOM		"http://www.w3.org/2005/Atom"
+#define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
+#define NS_DC		"http://purl.org/dc/elements/1.1/"
+#define NS_MEDIA	"http://search.yahoo.com/mrss/"
+#define GENERATOR_URI	"https://github.com/feedd/feedd"
+
+/* One render in progress; rc collects libxml2 failures. */
+struct writer {
+	xmlTextWriterPtr	 w;
+	int			 rc;
+};
+
+static void	start(struct writer *, const char *);
+static void	end(struct writer *);
+static void	attr(struct writer *, const char *, const char *);
+static void	text(struct writer *, const char *);
+static void	element(struct writer *, const char *, const char *);
+static const char *feed_title(const struct config *, const struct feed *,
+		    char **);
+static int64_t	feed_updated(const struct feed *, size_t);
+static void	atom_author(struct writer *, const struct author *);
+static void	atom_entry(struct writer *, const struct config *,
+		    const struct post *);
+static void	rss_item(struct writer *, const struct post *);
+static void	render_atom(struct writer *, const struct config *,
+		    const struct feed *, size_t, const char *);
+static void	render_rss(struct writer *, const struct config *,
+		    const struct feed *, size_t, const char *);
+static int	category_listed(char *const *, const char *);
+
+/* Open an element. */
+static void
+start(struct writer *wr, const char *name)
+{
+	if (xmlTextWriterStartElement(wr->w, BAD_CAST name) < 0)
+		wr->rc = -1;
+}
+
+/* Close the innermost element. */
+static void
+end(struct writer *wr)
+{
+	if (xmlTextWriterEndElement(wr->w) < 0)
+		wr->rc = -1;
+}
+
+/* Write an attribute with a cleaned value. */
+static void
+attr(struct writer *wr, const char *name, const char *value)
+{
+	char	*clean = text_xml_clean(value, strlen(value), NULL);
+
+	if (xmlTextWriterWriteAttribute(wr->w, BAD_CAST name,
+	    BAD_CAST clean) < 0)
+		wr->rc = -1;
+	free(clean);
+}
+
+/* Write cleaned, escaped text. */
+static void
+text(struct writer *wr, const char *value)
+{
+	char	*clean = text_xml_clean(value, strlen(value), NULL);
+
+	if (xmlTextWriterWriteString(wr->w, BAD_CAST clean) < 0)
+		wr->rc = -1;
+	free(clean);
+}
+
+/* Write <name>value</name>. */
+static void
+element(struct writer *wr, const char *name, const char *value)
+{
+	start(wr, name);
+	text(wr, value);
+	end(wr);
+}
+
+/* The feed's title: the site's, then " | name" for a category or tag. */
+static const char *
+feed_title(const struct config *cfg, const struct feed *f, char **alloc)
+{
+	const char	*site = cfg->title != NULL ? cfg->title :
+	    cfg->url[0] != '\0' ? cfg->url : "Feed";
+
+	*alloc = NULL;
+	if (f->kind == FEED_SITE)
+		return (site);
+	xasprintf(alloc, "%s | %s", site, f->name);
+	return (*alloc);
+}
+
+/* The newest update among the first n posts (0 when there are none). */
+static int64_t
+feed_updated(const struct feed *f, size_t n)
+{
+	int64_t	 newest = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (f->posts[i]->updated > newest)
+			newest = f->posts[i]->updated;
+		if (f->posts[i]->date > newest)
+			newest = f->posts[i]->date;
+	}
+	return (newest);
+}
+
+/* <author> with name, email and uri as present. */
+static void
+atom_author(struct writer *wr, const struct author *a)
+{
+	if (a->name == NULL && a->email == NULL)
+		return;
+	start(wr, "author");
+	element(wr, "name", a->name != NULL ? a->name : a->email);
+	if (a->email != NULL)
+		element(wr, "email", a->email);
+	if (a->uri != NULL)
+		element(wr, "uri", a->uri);
+	end(wr);
+}
+
+/* Whether name is in list (tags that are also categories appear once). */
+static int
+category_listed(char *const *list, const char *name)
+{
+	for (; *list != NULL; list++) {
+		if (strcmp(*list, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* One Atom entry. */
+static void
+atom_entry(struct writer *wr, const struct config *cfg,
+    const struct post *p)
+{
+	char	 date[64];
+	char *const *c;
+
+	start(wr, "entry");
+	if (p->lang != NULL)
+		attr(wr, "xml:lang", p->lang);
+	start(wr, "title");
+	attr(wr, "type", "html");
+	text(wr, p->title);
+	end(wr);
+	start(wr, "link");
+	attr(wr, "href", p->url);
+	attr(wr, "rel", "alternate");
+	attr(wr, "type", "text/html");
+	attr(wr, "title", p->title);
+	end(wr);
+	datetime_rfc3339(p->date, date, sizeof date);
+	element(wr, "published", date);
+	datetime_rfc3339(p->updated, date, sizeof date);
+	element(wr, "updated", date);
+	element(wr, "id", p->id);
+	if (!cfg->excerpt_only) {
+		start(wr, "content");
+		attr(wr, "type", "html");
+		attr(wr, "xml:base", p->url);
+		text(wr, p->content != NULL ? p->content : "");
+		end(wr);
+	}
+	atom_author(wr, &p->author);
+	for (c = p->categories; *c != NULL; c++) {
+		start(wr, "category");
+		attr(wr, "term", *c);
+		end(wr);
+	}
+	for (c = p->tags; *c != NULL; c++) {
+		if (category_listed(p->categories, *c))
+			continue;
+		start(wr, "category");
+		attr(wr, "term", *c);
+		end(wr);
+	}
+	if (p->summary != NULL && *p->summary != '\0') {
+		start(wr, "summary");
+		attr(wr, "type", "html");
+		text(wr, p->summary);
+		end(wr);
+	}
+	if (p->image != NULL) {
+		start(wr, "media:thumbnail");
+		attr(wr, "xmlns:media", NS_MEDIA);
+		attr(wr, "url", p->image);
+		end(wr);
+		start(wr, "media:content");
+		attr(wr, "xmlns:media", NS_MEDIA);
+		attr(wr, "medium", "image");
+		attr(wr, "url", p->image);
+		end(wr);
+	}
+	end(wr);
+}
+
+/* A whole Atom feed of its first n posts. */
+static void
+render_atom(struct writer *wr, const struct config *cfg,
+    const struct feed *f, size_t n, const char *selfpath)
+{
+	char	*self, *home, *alloc, date[64];
+	size_t	 i;
+
+	self = permalink_absolute(cfg->url, cfg->baseurl, selfpath);
+	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
+	start(wr, "feed");
+	attr(wr, "xmlns", NS_ATOM);
+	if (cfg->lang != NULL)
+		attr(wr, "xml:lang", cfg->lang);
+	start(wr, "generator");
+	attr(wr, "uri", GENERATOR_URI);
+	attr(wr, "version", PACKAGE_VERSION);
+	text(wr, "feedd");
+	end(wr);
+	start(wr, "link");
+	attr(wr, "href", self);
+	attr(wr, "rel", "self");
+	attr(wr, "type", "application/atom+xml");
+	end(wr);
+	start(wr, "link");
+	attr(wr, "href", home);
+	attr(wr, "rel", "alternate");
+	attr(wr, "type", "text/html");
+	if (cfg->lang != NULL)
+		attr(wr, "hreflang", cfg->lang);
+	end(wr);
+	datetime_rfc3339(feed_updated(f, n), date, sizeof date);
+	element(wr, "updated", date);
+	element(wr, "id", self);
+	start(wr, "title");
+	attr(wr, "type", "html");
+	text(wr, feed_title(cfg, f, &alloc));
+	free(alloc);
+	end(wr);
+	if (cfg->description != NULL)
+		element(wr, "subtitle", cfg->description);
+	atom_author(wr, &cfg->author);
+	for (i = 0; i < n; i++)
+		atom_entry(wr, cfg, f->posts[i]);
+	end(wr);
+	free(home);
+	free(self);
+}
+
+/* One RSS item. */
+static void
+rss_item(struct writer *wr, const struct post *p)
+{
+	char	 date[64];
+	char *const *c;
+
+	start(wr, "item");
+	element(wr, "title", p->title);
+	element(wr, "link", p->url);
+	start(wr, "guid");
+	attr(wr, "isPermaLink", "false");
+	text(wr, p->id);
+	end(wr);
+	datetime_rfc822(p->date, date, sizeof date);
+	element(wr, "pubDate", date);
+	/* RSS <author> must be an e-mail address; a bare name is dc:creator. */
+	if (p->author.email != NULL) {
+		char	*who;
+
+		if (p->author.name != NULL)
+			xasprintf(&who, "%s (%s)", p->author.email,
+			    p->author.name);
+		else
+			who = xstrdup(p->author.email);
+		element(wr, "author", who);
+		free(who);
+	} else if (p->author.name != NULL)
+		element(wr, "dc:creator", p->author.name);
+	for (c = p->categories; *c != NULL; c++)
+		element(wr, "category", *c);
+	for (c = p->tags; *c != NULL; c++) {
+		if (!category_listed(p->categories, *c))
+			element(wr, "category", *c);
+	}
+	element(wr, "description", p->summary != NULL ? p->summary : "");
+	if (p->content != NULL && *p->content != '\0')
+		element(wr, "content:encoded", p->content);
+	end(wr);
+}
+
+/* A whole RSS 2.0 feed of its first n posts. */
+static void
+render_rss(struct writer *wr, const struct config *cfg,
+    const struct feed *f, size_t n, const char *selfpath)
+{
+	char	*self, *home, *alloc, *generator, date[64];
+	const char *title;
+	size_t	 i;
+
+	self = permalink_absolute(cfg->url, cfg->baseurl, selfpath);
+	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
+	start(wr, "rss");
+	attr(wr, "version", "2.0");
+	attr(wr, "xmlns:atom", NS_ATOM);
+	attr(wr, "xmlns:content", NS_CONTENT);
+	attr(wr, "xmlns:dc", NS_DC);
+	start(wr, "channel");
+	title = feed_title(cfg, f, &alloc);
+	element(wr, "title", title);
+	element(wr, "link", home);
+	element(wr, "description", cfg->description != NULL ?
+	    cfg->description : title);
+	free(alloc);
+	start(wr, "atom:link");
+	attr(wr, "href", self);
+	attr(wr, "rel", "self");
+	attr(wr, "type", "application/rss+xml");
+	end(wr);
+	if (cfg->lang != NULL)
+		element(wr, "language", cfg->lang);
+	xasprintf(&generator, "feedd %s", PACKAGE_VERSION);
+	element(wr, "generator", generator);
+	free(generator);
+	datetime_rfc822(feed_updated(f, n), date, sizeof date);
+	element(wr, "lastBuildDate", date);
+	for (i = 0; i < n; i++)
+		rss_item(wr, f->posts[i]);
+	end(wr);
+	end(wr);
+	free(home);
+	free(self);
+}
+
+/* Render a feed into out. */
+int
+feedwrite_render(const struct config *cfg, const struct feed *f,
+    enum feed_format format, const char *selfpath, struct buf *out)
+{
+	struct writer	 wr;
+	xmlBufferPtr	 xb;
+	size_t		 n;
+
+	if ((xb = xmlBufferCreate()) == NULL)
+		return (-1);
+	if ((wr.w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
+		xmlBufferFree(xb);
+		return (-1);
+	}
+	wr.rc = 0;
+	xmlTextWriterSetIndent(wr.w, 1);
+	xmlTextWriterSetIndentString(wr.w, BAD_CAST "  ");
+	if (xmlTextWriterStartDocument(wr.w, "1.0", "utf-8", NULL) < 0)
+		wr.rc = -1;
+	n = f->nposts < (size_t)cfg->posts_limit ? f->nposts :
+	    (size_t)cfg->posts_limit;
+	if (format == FORMAT_ATOM)
+		render_atom(&wr, cfg, f, n, selfpath);
+	else
+		render_rss(&wr, cfg, f, n, selfpath);
+	if (xmlTextWriterEndDocument(wr.w) < 0)
+		wr.rc = -1;
+	xmlFreeTextWriter(wr.w);
+	if (wr.rc == 0)
+		buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	return (wr.rc);
+}

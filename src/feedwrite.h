@@ -1,0 +1,23 @@
+/*
+ * Rendering one feed, Atom 1.0 or RSS 2.0, into memory with libxml2's
+ * xmlTextWriter.  Every string is made valid XML first and written as
+ * escaped text (never CDATA), so no post content can break the document.
+ * Output depends only on the config and the posts: the same input gives
+ * the same bytes.
+ */
+#ifndef FEEDD_FEEDWRITE_H
+#define FEEDD_FEEDWRITE_H
+
+#include "buf.h"
+#include "config.h"
+#include "index.h"
+
+/*
+ * Render the newest posts_limit posts of feed (each already through
+ * post_render) as format; selfpath is the feed's path in the output
+ * folder.  Appends to out; returns 0, or -1 if libxml2 failed.
+ */
+int	feedwrite_render(const struct config *, const struct feed *,
+	    enum feed_format, const char *selfpath, struct buf *out);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * Posts by path and feeds by category and tag.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "log.h"
+#include "strmap.h"
+#include "xmalloc.h"
+
+struct index {
+	struct strmap	*posts;		/* path -> struct post (published) */
+	struct strmap	*pending;	/* path -> struct post (future) */
+	struct strmap	*categories;	/* name -> struct feed */
+	struct strmap	*tags;		/* name -> struct feed */
+	struct feed	 site;
+	int		 bulk;
+};
+
+static int	post_newer(const struct post *, const struct post *);
+static int	post_cmp(const void *, const void *);
+static int	feed_cmp(const void *, const void *);
+static struct feed *feed_get(struct strmap *, enum feed_kind, const char *);
+static void	feed_insert(struct feed *, struct post *, int);
+static void	feed_delete(struct feed *, struct post *);
+static void	feed_free(struct feed *);
+static void	link_post(struct index *, struct post *);
+static void	unlink_post(struct index *, struct post *);
+static void	free_feeds(struct strmap *);
+static void	sort_feeds(struct strmap *);
+static void	clean_feeds(struct strmap *);
+
+/* Whether a sorts before b: newer date first, then path descending. */
+static int
+post_newer(const struct post *a, const struct post *b)
+{
+	if (a->date != b->date)
+		return (a->date > b->date);
+	return (strcmp(a->path, b->path) > 0);
+}
+
+/* qsort order of struct post pointers, newest first. */
+static int
+post_cmp(const void *pa, const void *pb)
+{
+	const struct post *a = *(struct post *const *)pa;
+	const struct post *b = *(struct post *const *)pb;
+
+	if (a == b)
+		return (0);
+	return (post_newer(a, b) ? -1 : 1);
+}
+
+/* qsort order of feeds: kind, then name bytes. */
+static int
+feed_cmp(const void *pa, const void *pb)
+{
+	const struct feed *a = *(struct feed *const *)pa;
+	const struct feed *b = *(struct feed *const *)pb;
+
+	if (a->kind != b->kind)
+		return ((int)a->kind - (int)b->kind);
+	if (a->name == NULL || b->name == NULL)
+		return (a->name == NULL ? -1 : 1);
+	return (strcmp(a->name, b->name));
+}
+
+/* Create an empty index. */
+struct index *
+index_create(void)
+{
+	struct index	*idx = xcalloc(1, sizeof *idx);
+
+	idx->posts = strmap_create();
+	idx->pending = strmap_create();
+	idx->categories = strmap_create();
+	idx->tags = strmap_create();
+	idx->site.kind = FEED_SITE;
+	idx->site.sorted = 1;
+	return (idx);
+}
+
+/* Free the feeds stored in a map. */
+static void
+free_feeds(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(m, &pos, &key, &value))
+		feed_free(value);
+	strmap_free(m);
+}
+
+/* Free a feed (not its posts). */
+static void
+feed_free(struct feed *f)
+{
+	free(f->name);
+	free(f->posts);
+	free(f);
+}
+
+/* Free the index and every post in it. */
+void
+index_free(struct index *idx)
+{
+	size_t		 pos;
+	const char	*key;
+	void		*value;
+
+	if (idx == NULL)
+		return;
+	pos = 0;
+	while (strmap_next(idx->posts, &pos, &key, &value))
+		post_free(value);
+	pos = 0;
+	while (strmap_next(idx->pending, &pos, &key, &value))
+		post_free(value);
+	strmap_free(idx->posts);
+	strmap_free(idx->pending);
+	free_feeds(idx->categories);
+	free_feeds(idx->tags);
+	free(idx->site.posts);
+	free(idx);
+}
+
+/* The feed for name in m, created if needed. */
+static struct feed *
+feed_get(struct strmap *m, enum feed_kind kind, const char *name)
+{
+	struct feed	*f;
+
+	if ((f = strmap_get(m, name)) == NULL) {
+		f = xcalloc(1, sizeof *f);
+		f->kind = kind;
+		f->name = xstrdup(name);
+		f->sorted = 1;
+		strmap_put(m, name, f);
+	}
+	return (f);
+}
+
+/* Insert a post: in order when the feed is sorted, else appended. */
+static void
+feed_insert(struct feed *f, struct post *post, int bulk)
+{
+	size_t	 lo = 0, hi = f->nposts, mid;
+
+	if (f->nposts == f->cap) {
+		f->cap = f->cap == 0 ? 4 : f->cap * 2;
+		f->posts = xreallocarray(f->posts, f->cap, sizeof *f->posts);
+	}
+	f->dirty = 1;
+	if (bulk || !f->sorted) {
+		f->posts[f->nposts++] = post;
+		f->sorted = 0;
+		return;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (post_newer(f->posts[mid], post))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(f->posts + lo + 1, f->posts + lo,
+	    (f->nposts - lo) * sizeof *f->posts);
+	f->posts[lo] = post;
+	f->nposts++;
+}
+
+/* Remove a post from a feed. */
+static void
+feed_delete(struct feed *f, struct post *post)
+{
+	size_t	 lo = 0, hi, mid, i;
+
+	if (!f->sorted) {
+		qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
+		f->sorted = 1;
+	}
+	hi = f->nposts;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (post_newer(f->posts[mid], post))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < f->nposts && f->posts[i] != post; i++)
+		;
+	if (i == f->nposts)
+		fatalx("index: post %s missing from a feed", post->path);
+	memmove(f->posts + i, f->posts + i + 1,
+	    (f->nposts - i - 1) * sizeof *f->posts);
+	f->nposts--;
+	f->dirty = 1;
+}
+
+/* Put a published post into its feeds. */
+static void
+link_post(struct index *idx, struct post *post)
+{
+	char	**c;
+
+	feed_insert(&idx->site, post, idx->bulk);
+	for (c = post->categories; *c != NULL; c++)
+		feed_insert(feed_get(idx->categories, FEED_CATEGORY, *c), post,
+		    idx->bulk);
+	for (c = post->tags; *c != NULL; c++)
+		feed_insert(feed_get(idx->tags, FEED_TAG, *c), post, idx->bulk);
+}
+
+/* Take a published post out of its feeds. */
+static void
+unlink_post(struct index *idx, struct post *post)
+{
+	char	**c;
+
+	feed_delete(&idx->site, post);
+	for (c = post->categories; *c != NULL; c++)
+		feed_delete(strmap_get(idx->categories, *c), post);
+	for (c = post->tags; *c != NULL; c++)
+		feed_delete(strmap_get(idx->tags, *c), post);
+}
+
+/* Begin a bulk load. */
+void
+index_bulk_begin(struct index *idx)
+{
+	idx->bulk = 1;
+}
+
+/* Sort every feed of a map. */
+static void
+sort_feeds(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+	struct feed	*f;
+
+	while (strmap_next(m, &pos, &key, &value)) {
+		f = value;
+		if (!f->sorted)
+			qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
+		f->sorted = 1;
+	}
+}
+
+/* End a bulk load: sort every feed once. */
+void
+index_bulk_end(struct index *idx)
+{
+	idx->bulk = 0;
+	if (!idx->site.sorted)
+		qsort(idx->site.posts, idx->site.nposts,
+		    sizeof *idx->site.posts, post_cmp);
+	idx->site.sorted = 1;
+	sort_feeds(idx->categories);
+	sort_feeds(idx->tags);
+}
+
+/* Add a post, published now or pending until its date. */
+void
+index_add(struct index *idx, struct post *post, int64_t now)
+{
+	if (index_get(idx, post->path) != NULL)
+		fatalx("index: %s added twice", post->path);
+	if (post->date > now) {
+		strmap_put(idx->pending, post->path, post);
+		return;
+	}
+	strmap_put(idx->posts, post->path, post);
+	link_post(idx, post);
+}
+
+/* Remove and return the post at path. */
+struct post *
+index_remove(struct index *idx, const char *path)
+{
+	struct post	*post;
+
+	if ((post = strmap_remove(idx->pending, path)) != NULL)
+		return (post);
+	if ((post = strmap_remove(idx->posts, path)) != NULL)
+		unlink_post(idx, post);
+	return (post);
+}
+
+/* The post at path. */
+struct post *
+index_get(const struct index *idx, const char *path)
+{
+	struct post	*post;
+
+	if ((post = strmap_get(idx->posts, path)) != NULL)
+		return (post);
+	return (strmap_get(idx->pending, path));
+}
+
+/* Publish the pending posts that are due. */
+int64_t
+index_publish_due(struct index *idx, int64_t now)
+{
+	struct post	**due = NULL;
+	size_t		 ndue = 0, pos = 0, i;
+	const char	*key;
+	void		*value;
+	int64_t		 next = INT64_MAX;
+	struct post	*post;
+
+	while (strmap_next(idx->pending, &pos, &key, &value)) {
+		post = value;
+		if (post->date <= now) {
+			due = xreallocarray(due, ndue + 1, sizeof *due);
+			due[ndue++] = post;
+		} else if (post->date < next)
+			next = post->date;
+	}
+	for (i = 0; i < ndue; i++) {
+		strmap_remove(idx->pending, due[i]->path);
+		strmap_put(idx->posts, due[i]->path, due[i]);
+		link_post(idx, due[i]);
+	}
+	free(due);
+	return (next);
+}
+
+/* All feeds in a stable order. */
+struct feed **
+index_feeds(const struct index *idx, size_t *count)
+{
+	size_t		 n, i = 0, pos;
+	struct feed	**all;
+	const char	*key;
+	void		*value;
+	size_t		 ncat = strmap_count(idx->categories);
+
+	n = 1 + ncat + strmap_count(idx->tags);
+	all = xcalloc(n, sizeof *all);
+	all[i++] = (struct feed *)&idx->site;
+	pos = 0;
+	while (strmap_next(idx->categories, &pos, &key, &value))
+		all[i++] = value;
+	pos = 0;
+	while (strmap_next(idx->tags, &pos, &key, &value))
+		all[i++] = value;
+	qsort(all + 1, n - 1, sizeof *all, feed_cmp);
+	*count = n;
+	return (all);
+}
+
+/* Clear dirty marks in a map and free its empty feeds. */
+static void
+clean_feeds(struct strmap *m)
+{
+	struct feed	**empty = NULL;
+	size_t		 n = 0, pos = 0, i;
+	const char	*key;
+	void		*value;
+	struct feed	*f;
+
+	while (strmap_next(m, &pos, &key, &value)) {
+		f = value;
+		f->dirty = 0;
+		if (f->nposts == 0) {
+			empty = xreallocarray(empty, n + 1, sizeof *empty);
+			empty[n++] = f;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		strmap_remove(m, empty[i]->name);
+		feed_free(empty[i]);
+	}
+	free(empty);
+}
+
+/* Clear dirty marks; drop empty feeds. */
+void
+index_clean(struct index *idx)
+{
+	idx->site.dirty = 0;
+	clean_feeds(idx->categories);
+	clean_feeds(idx->tags);
+}
+
+/* Number of published posts. */
+size_t
+index_post_count(const struct index *idx)
+{
+	return (strmap_count(idx->posts));
+}
+
+/* Number of posts waiting for their date. */
+size_t
+index_pending_count(const struct index *idx)
+{
+	return (strmap_count(idx->pending));
+}
+
+/* Visit every post. */
+void
+index_foreach_post(const struct index *idx, void (*fn)(struct post *, void *),
+    void *arg)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(idx->posts, &pos, &key, &value))
+		fn(value, arg);
+	pos = 0;
+	while (strmap_next(idx->pending, &pos, &key, &value))
+		fn(value, arg);
+}

@@ -1,0 +1,243 @@
+/*
+ * feedd: RSS and Atom feeds for every category, tag and the whole site of
+ * a Jekyll site.  This file holds the command line and the order in which
+ * the modules are set up and torn down.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "datetime.h"
+#include "fileio.h"
+#include "index.h"
+#include "log.h"
+#include "publish.h"
+#include "site.h"
+#include "xmalloc.h"
+
+/* Exit statuses, documented in feedd(8). */
+#define EXIT_OK		0
+#define EXIT_WRITE	1	/* some feed could not be written */
+#define EXIT_USAGE	2	/* bad command line or configuration */
+
+struct options {
+	const char	*command;
+	struct config_overrides ov;
+	int		 verbosity;
+};
+
+static void	usage(FILE *);
+static int	parse_options(int, char **, struct options *);
+static void	print_lines(void (*)(const char *, ...), char *);
+static struct config *load_config(const struct options *);
+static int	cmd_build(const struct options *);
+static int	cmd_check_config(const struct options *);
+
+/* Print the synopsis. */
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-v | -q]\n"
+	    "       feedd check-config [SITE] [-c FILE]\n"
+	    "       feedd --help | --version\n"
+	    "\n"
+	    "Write an Atom and an RSS feed for the whole site, every category\n"
+	    "and every tag of the Jekyll site SITE (default: the current\n"
+	    "folder), reading its _config.yml.\n"
+	    "\n"
+	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
+	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
+	    "  -n                 same as check-config\n"
+	    "  -v, --verbose      report every file written\n"
+	    "  -q, --quiet        report errors only\n"
+	    "  -h, --help         show this help\n"
+	    "  -V, --version      show the version\n"
+	    "\n"
+	    "Exit status: 0 when every feed was written, 1 when some could not\n"
+	    "be, 2 for a bad command line or configuration.\n");
+}
+
+/* Parse argv; returns -1 after printing a usage error. */
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	memset(o, 0, sizeof *o);
+	o->verbosity = LOG_NORMAL;
+	/* GNU getopt permutes: options may come before or after operands. */
+	while ((ch = getopt_long(argc, argv, "o:c:nvqhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->ov.output_dir = optarg;
+			break;
+		case 'c':
+			o->ov.config_file = optarg;
+			break;
+		case 'n':
+			o->command = "check-config";
+			break;
+		case 'v':
+			o->verbosity = LOG_VERBOSE;
+			break;
+		case 'q':
+			o->verbosity = LOG_QUIET;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("feedd %s\n", PACKAGE_VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return (-1);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o->command == NULL && argc > 0) {
+		o->command = argv[0];
+		argc--;
+		argv++;
+	}
+	if (argc > 0) {
+		o->ov.site_dir = argv[0];
+		argc--;
+		argv++;
+	}
+	if (o->command == NULL || argc > 0) {
+		if (argc > 0)
+			fprintf(stderr, "feedd: unexpected argument \"%s\"\n",
+			    argv[0]);
+		usage(stderr);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Log each line of a message list, then free it. */
+static void
+print_lines(void (*logfn)(const char *, ...), char *lines)
+{
+	char	*line, *save;
+
+	if (lines == NULL)
+		return;
+	for (line = strtok_r(lines, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		logfn("%s", line);
+	free(lines);
+}
+
+/* Load the configuration, reporting every problem. */
+static struct config *
+load_config(const struct options *o)
+{
+	struct config	*cfg;
+	char		*errors = NULL, *warnings = NULL;
+
+	cfg = config_load(&o->ov, &errors, &warnings);
+	print_lines(log_warnx, warnings);
+	print_lines(log_error, errors);
+	if (cfg != NULL && datetime_set_zone(cfg->timezone) != 0) {
+		log_error("unknown time zone %s", cfg->timezone);
+		config_free(cfg);
+		cfg = NULL;
+	}
+	return (cfg);
+}
+
+/* feedd check-config: validate and exit. */
+static int
+cmd_check_config(const struct options *o)
+{
+	struct config	*cfg;
+
+	if ((cfg = load_config(o)) == NULL)
+		return (EXIT_USAGE);
+	printf("configuration OK: site %s, feeds into %s\n", cfg->site_dir,
+	    cfg->output_dir);
+	config_free(cfg);
+	return (EXIT_OK);
+}
+
+/* feedd build: write every feed once. */
+static int
+cmd_build(const struct options *o)
+{
+	struct config	*cfg;
+	struct index	*idx;
+	struct publisher *pub;
+	struct site_stats sst;
+	struct publish_stats pst;
+	struct feed	**feeds;
+	size_t		 nfeeds;
+	int		 rc = EXIT_OK;
+
+	if ((cfg = load_config(o)) == NULL)
+		return (EXIT_USAGE);
+	if (fileio_mkdirs(cfg->output_dir) != 0) {
+		log_warn("cannot create the output folder %s", cfg->output_dir);
+		config_free(cfg);
+		return (EXIT_WRITE);
+	}
+	idx = index_create();
+	if (site_load(cfg, NULL, idx, cfg->future ? INT64_MAX :
+	    (int64_t)time(NULL), &sst) != 0) {
+		index_free(idx);
+		config_free(cfg);
+		return (EXIT_USAGE);
+	}
+
+	memset(&pst, 0, sizeof pst);
+	pub = publish_create(cfg);
+	feeds = index_feeds(idx, &nfeeds);
+	publish_feeds(pub, feeds, nfeeds, &pst);
+	if (publish_finish_full(pub, &pst) != 0 || pst.failed > 0)
+		rc = EXIT_WRITE;
+	log_info("%zu posts (%zu skipped, %zu unpublished, %zu scheduled), "
+	    "%zu feeds: %zu files written, %zu unchanged, %zu removed, "
+	    "%zu failed; feeds are in %s", sst.loaded - index_pending_count(idx),
+	    sst.invalid, sst.unpublished, index_pending_count(idx), nfeeds,
+	    pst.written, pst.unchanged, pst.removed, pst.failed,
+	    cfg->output_dir);
+
+	free(feeds);
+	publish_free(pub);
+	index_free(idx);
+	config_free(cfg);
+	return (rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options	 o;
+
+	log_init("feedd", LOG_NORMAL);
+	if (parse_options(argc, argv, &o) != 0)
+		return (EXIT_USAGE);
+	log_init("feedd", o.verbosity);
+	if (strcmp(o.command, "build") == 0)
+		return (cmd_build(&o));
+	if (strcmp(o.command, "check-config") == 0)
+		return (cmd_check_config(&o));
+	fprintf(stderr, "feedd: unknown command \"%s\"\n", o.command);
+	usage(stderr);
+	return (EXIT_USAGE);
+}

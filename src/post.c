@@ -1,0 +1,540 @@
+/*
+ * Reading one post: front matter, Jekyll's URL and id, lazy rendering.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "datetime.h"
+#include "fileio.h"
+#include "permalink.h"
+#include "post.h"
+#include "render.h"
+#include "text.h"
+#include "xmalloc.h"
+#include "yamlu.h"
+
+/* A post file name taken apart: YYYY-MM-DD-slug.ext. */
+struct post_name {
+	int	 year, month, day;
+	char	*slug;
+	char	*stem;		/* name without extension */
+	char	*ext;		/* without the dot */
+};
+
+/* The file split at its front matter. */
+struct post_text {
+	const char	*yaml;
+	size_t		 yamllen;
+	const char	*body;
+	size_t		 bodylen;
+	int		 body_line;	/* file line where the body starts */
+};
+
+static int	parse_name(const char *, struct post_name *);
+static void	free_name(struct post_name *);
+static int	split_front_matter(const char *, size_t, struct post_text *,
+		    char **);
+static int	line_end(const char *, const char *, const char **);
+static int	is_fence(const char *, size_t, const char *);
+static char	*titleize(const char *);
+static void	folder_categories(const char *, char ***, size_t *);
+static void	add_unique(char ***, size_t *, char **);
+static int	read_author(yaml_document_t *, yaml_node_t *,
+		    struct author *);
+static int	read_fields(const struct config *, struct post *,
+		    yaml_document_t *, yaml_node_t *, const struct post_name *,
+		    char **);
+static char	*absolute(const struct config *, const char *);
+
+/* Take a post file name apart; returns -1 if it is not one. */
+static int
+parse_name(const char *base, struct post_name *pn)
+{
+	const char	*p = base, *dot;
+	int		 i, v[3], width[3] = { 4, 2, 2 };
+
+	memset(pn, 0, sizeof *pn);
+	for (i = 0; i < 3; i++) {
+		int	 n = 0;
+
+		v[i] = 0;
+		while (isdigit((unsigned char)*p) && n < width[i]) {
+			v[i] = v[i] * 10 + (*p++ - '0');
+			n++;
+		}
+		if (n == 0 || (i == 0 && n != 4) || *p++ != '-')
+			return (-1);
+	}
+	dot = strrchr(p, '.');
+	if (dot == NULL || dot == p || dot[1] == '\0')
+		return (-1);
+	pn->year = v[0];
+	pn->month = v[1];
+	pn->day = v[2];
+	pn->slug = xstrndup(p, (size_t)(dot - p));
+	pn->stem = xstrndup(base, (size_t)(dot - base));
+	pn->ext = xstrdup(dot + 1);
+	return (0);
+}
+
+/* Free a parsed name's strings. */
+static void
+free_name(struct post_name *pn)
+{
+	free(pn->slug);
+	free(pn->stem);
+	free(pn->ext);
+}
+
+/* Whether base is a post file name with a known extension. */
+int
+post_is_post_name(const struct config *cfg, const char *base)
+{
+	struct post_name pn;
+	int		 ok;
+
+	if (parse_name(base, &pn) != 0)
+		return (0);
+	ok = config_is_markdown(cfg, pn.ext) || strcasecmp(pn.ext, "html") ==
+	    0 || strcasecmp(pn.ext, "htm") == 0;
+	free_name(&pn);
+	return (ok);
+}
+
+/* Length of the line at p (without its newline); *next is the next line. */
+static int
+line_end(const char *p, const char *end, const char **next)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	if (nl == NULL) {
+		*next = end;
+		return ((int)(end - p));
+	}
+	*next = nl + 1;
+	return ((int)(nl - p));
+}
+
+/* Whether a line is fence ("---" or "...") followed only by white space. */
+static int
+is_fence(const char *line, size_t n, const char *fence)
+{
+	size_t	 i;
+
+	if (n < 3 || memcmp(line, fence, 3) != 0)
+		return (0);
+	for (i = 3; i < n; i++) {
+		if (!isspace((unsigned char)line[i]))
+			return (0);
+	}
+	return (1);
+}
+
+/* Split off the front matter; Jekyll needs "---" on the very first line. */
+static int
+split_front_matter(const char *data, size_t len, struct post_text *pt,
+    char **cause)
+{
+	const char	*end = data + len, *p, *next;
+	int		 n, line = 1;
+
+	n = line_end(data, end, &next);
+	if (!is_fence(data, (size_t)n, "---")) {
+		xasprintf(cause, "1: no front matter (the first line must be "
+		    "\"---\")");
+		return (-1);
+	}
+	pt->yaml = next;
+	for (p = next; p < end; p = next) {
+		line++;
+		n = line_end(p, end, &next);
+		if (is_fence(p, (size_t)n, "---") ||
+		    is_fence(p, (size_t)n, "...")) {
+			pt->yamllen = (size_t)(p - pt->yaml);
+			pt->body = next;
+			pt->bodylen = (size_t)(end - next);
+			pt->body_line = line + 1;
+			return (0);
+		}
+	}
+	xasprintf(cause, "1: front matter is not closed (no \"---\" line "
+	    "after the first)");
+	return (-1);
+}
+
+/* Jekyll's titleize_slug: "my-first-post" -> "My First Post". */
+static char *
+titleize(const char *slug)
+{
+	char	*t = xstrdup(slug), *p;
+	int	 start = 1;
+
+	for (p = t; *p != '\0'; p++) {
+		if (*p == '-') {
+			*p = ' ';
+			start = 1;
+		} else if (start) {
+			*p = (char)toupper((unsigned char)*p);
+			start = 0;
+		}
+	}
+	return (t);
+}
+
+/* Folders above _posts are categories: news/_posts/x.md is in "news". */
+static void
+folder_categories(const char *relpath, char ***list, size_t *n)
+{
+	const char	*p = relpath, *slash;
+
+	while ((slash = strchr(p, '/')) != NULL) {
+		if ((size_t)(slash - p) == 6 && strncmp(p, "_posts", 6) == 0)
+			break;
+		if (slash > p) {
+			*list = xreallocarray(*list, *n + 2, sizeof **list);
+			(*list)[(*n)++] = xstrndup(p, (size_t)(slash - p));
+			(*list)[*n] = NULL;
+		}
+		p = slash + 1;
+	}
+}
+
+/* Move the strings of add (freed) into list unless already present. */
+static void
+add_unique(char ***list, size_t *n, char **add)
+{
+	size_t	 i;
+	char	**a;
+
+	for (a = add; a != NULL && *a != NULL; a++) {
+		for (i = 0; i < *n; i++) {
+			if (strcmp((*list)[i], *a) == 0)
+				break;
+		}
+		if (i < *n) {
+			free(*a);
+			continue;
+		}
+		*list = xreallocarray(*list, *n + 2, sizeof **list);
+		(*list)[(*n)++] = *a;
+		(*list)[*n] = NULL;
+	}
+	free(add);
+}
+
+/* An author: a name or a mapping.  Returns -1 if it is neither. */
+static int
+read_author(yaml_document_t *doc, yaml_node_t *node, struct author *a)
+{
+	const char	*v;
+
+	if (node == NULL)
+		return (0);
+	if (node->type == YAML_SCALAR_NODE) {
+		if ((v = yamlu_scalar(node)) != NULL)
+			a->name = xstrdup(v);
+		return (0);
+	}
+	if (node->type != YAML_MAPPING_NODE)
+		return (-1);
+	if ((v = yamlu_scalar(yamlu_get(doc, node, "name"))) != NULL)
+		a->name = xstrdup(v);
+	if ((v = yamlu_scalar(yamlu_get(doc, node, "email"))) != NULL)
+		a->email = xstrdup(v);
+	if ((v = yamlu_scalar(yamlu_get(doc, node, "uri"))) != NULL)
+		a->uri = xstrdup(v);
+	return (0);
+}
+
+/* An absolute URL for a site path (or an already absolute URL). */
+static char *
+absolute(const struct config *cfg, const char *path)
+{
+	return (permalink_absolute(cfg->url, cfg->baseurl, path));
+}
+
+/* A front matter value that must be a scalar, or an error. */
+#define SCALAR_OR_FAIL(node, key) do {					\
+	if ((node) != NULL && (node)->type != YAML_SCALAR_NODE) {	\
+		xasprintf(cause, "%d: %s must be text, not a %s",	\
+		    yamlu_line((node), 2), (key),			\
+		    (node)->type == YAML_MAPPING_NODE ? "mapping" :	\
+		    "list");						\
+		return (-1);						\
+	}								\
+} while (0)
+
+/* Fill the post from its front matter. */
+static int
+read_fields(const struct config *cfg, struct post *post,
+    yaml_document_t *doc, yaml_node_t *root, const struct post_name *pn,
+    char **cause)
+{
+	yaml_node_t	*title, *date, *mod, *cats, *tags, *slugn, *perm;
+	yaml_node_t	*desc, *excerpt, *image, *lang, *author;
+	const char	*why, *slug, *v;
+	char		**list = NULL, *url, *id, *unknown, *plain;
+	size_t		 ncats = 0, ntags = 0, nlist = 0;
+	struct permalink_vars vars;
+
+	title = yamlu_get(doc, root, "title");
+	date = yamlu_get(doc, root, "date");
+	mod = yamlu_get(doc, root, "last_modified_at");
+	slugn = yamlu_get(doc, root, "slug");
+	perm = yamlu_get(doc, root, "permalink");
+	desc = yamlu_get(doc, root, "description");
+	excerpt = yamlu_get(doc, root, "excerpt");
+	lang = yamlu_get(doc, root, "lang");
+	image = yamlu_get(doc, root, "image");
+	author = yamlu_get(doc, root, "author");
+	SCALAR_OR_FAIL(title, "title");
+	SCALAR_OR_FAIL(date, "date");
+	SCALAR_OR_FAIL(mod, "last_modified_at");
+	SCALAR_OR_FAIL(slugn, "slug");
+	SCALAR_OR_FAIL(perm, "permalink");
+	SCALAR_OR_FAIL(desc, "description");
+	SCALAR_OR_FAIL(excerpt, "excerpt");
+	SCALAR_OR_FAIL(lang, "lang");
+
+	if (yamlu_scalar(date) != NULL) {
+		if (datetime_parse(yamlu_scalar(date), yamlu_is_plain(date) ?
+		    DATETIME_YAML_PLAIN : DATETIME_STRING, &post->date,
+		    &why) != 0) {
+			xasprintf(cause, "%d: date \"%s\": %s",
+			    yamlu_line(date, 2), yamlu_scalar(date), why);
+			return (-1);
+		}
+	} else
+		post->date = datetime_local_midnight(pn->year, pn->month,
+		    pn->day);
+	post->updated = post->date;
+	if (yamlu_scalar(mod) != NULL && datetime_parse(yamlu_scalar(mod),
+	    yamlu_is_plain(mod) ? DATETIME_YAML_PLAIN : DATETIME_STRING,
+	    &post->updated, &why) != 0) {
+		xasprintf(cause, "%d: last_modified_at \"%s\": %s",
+		    yamlu_line(mod, 2), yamlu_scalar(mod), why);
+		return (-1);
+	}
+
+	/* Folder categories lead, then the front matter's (Jekyll order). */
+	folder_categories(post->relpath, &post->categories, &ncats);
+	cats = yamlu_get(doc, root, "category");
+	if (cats == NULL)
+		cats = yamlu_get(doc, root, "categories");
+	if (yamlu_strings(doc, cats, cats != NULL && cats ==
+	    yamlu_get(doc, root, "categories"), &list, &nlist) != 0) {
+		yamlu_free_list(list);
+		xasprintf(cause, "%d: categories must be names or a list of "
+		    "names", yamlu_line(cats, 2));
+		return (-1);
+	}
+	add_unique(&post->categories, &ncats, list);
+	list = NULL;
+	nlist = 0;
+	tags = yamlu_get(doc, root, "tag");
+	if (tags == NULL)
+		tags = yamlu_get(doc, root, "tags");
+	if (yamlu_strings(doc, tags, tags != NULL && tags ==
+	    yamlu_get(doc, root, "tags"), &list, &nlist) != 0) {
+		yamlu_free_list(list);
+		xasprintf(cause, "%d: tags must be names or a list of names",
+		    yamlu_line(tags, 2));
+		return (-1);
+	}
+	add_unique(&post->tags, &ntags, list);
+	if (post->categories == NULL)
+		post->categories = xcalloc(1, sizeof (char *));
+	if (post->tags == NULL)
+		post->tags = xcalloc(1, sizeof (char *));
+
+	if ((v = yamlu_scalar(title)) != NULL && !text_is_blank(v))
+		post->title = render_plain(v);
+	else
+		post->title = titleize(pn->slug);
+
+	slug = yamlu_scalar(slugn) != NULL ? yamlu_scalar(slugn) : pn->slug;
+	vars.date = post->date;
+	vars.slug = slug;
+	vars.name = pn->stem;
+	vars.path = post->relpath;
+	vars.output_ext = ".html";
+	vars.categories = post->categories;
+	url = permalink_url(yamlu_scalar(perm) != NULL ? yamlu_scalar(perm) :
+	    cfg->permalink, &vars, &unknown);
+	if (unknown != NULL) {
+		xasprintf(cause, "%d: permalink has an unknown placeholder "
+		    ":%s", perm != NULL ? yamlu_line(perm, 2) : 1, unknown);
+		free(unknown);
+		free(url);
+		return (-1);
+	}
+	id = permalink_id(url, slug);
+	post->url = absolute(cfg, url);
+	post->id = absolute(cfg, id);
+	free(id);
+	free(url);
+
+	if (read_author(doc, author, &post->author) != 0) {
+		xasprintf(cause, "%d: author must be a name or a mapping",
+		    yamlu_line(author, 2));
+		return (-1);
+	}
+	if ((v = yamlu_scalar(desc)) == NULL || text_is_blank(v))
+		v = yamlu_scalar(excerpt);
+	if (v != NULL && !text_is_blank(v)) {
+		plain = render_plain(v);
+		post->summary = plain;
+	}
+	if (image != NULL && image->type == YAML_MAPPING_NODE)
+		image = yamlu_get(doc, image, "path");
+	if ((v = yamlu_scalar(image)) != NULL)
+		post->image = absolute(cfg, v);
+	if ((v = yamlu_scalar(lang)) != NULL)
+		post->lang = xstrdup(v);
+	return (0);
+}
+
+/* Read and parse one post file. */
+enum post_status
+post_load(const struct config *cfg, const char *path, const char *relpath,
+    struct post **out, char **cause)
+{
+	struct post	*post = NULL;
+	struct post_name pn;
+	struct post_text pt;
+	struct stat	 st;
+	yaml_document_t	 doc;
+	yaml_node_t	*root;
+	const char	*base, *nul;
+	char		*data = NULL, *yerr;
+	size_t		 len;
+	enum post_status status = POST_INVALID;
+	int		 have_doc = 0, published;
+
+	base = strrchr(relpath, '/');
+	base = base != NULL ? base + 1 : relpath;
+	if (parse_name(base, &pn) != 0) {
+		xasprintf(cause, " not a post name (YYYY-MM-DD-title.ext)");
+		return (POST_INVALID);
+	}
+	if (lstat(path, &st) != 0 || fileio_read(path, POST_MAX_BYTES, &data,
+	    &len) != 0) {
+		xasprintf(cause, " cannot read: %s", errno == EINVAL ?
+		    "not a regular file" : errno == EFBIG ? "file too large" :
+		    errno == ELOOP ? "symbolic links are not followed" :
+		    strerror(errno));
+		goto done;
+	}
+	if ((nul = memchr(data, '\0', len)) != NULL) {
+		const char *p;
+		int	 line = 1;
+
+		for (p = data; p < nul; p++)
+			line += *p == '\n';
+		xasprintf(cause, "%d: binary file (NUL byte)", line);
+		goto done;
+	}
+	if (split_front_matter(data, len, &pt, cause) != 0)
+		goto done;
+	if (yamlu_load(pt.yaml, pt.yamllen, 2, &doc, &yerr) != 0) {
+		*cause = yerr;
+		goto done;
+	}
+	have_doc = 1;
+	root = yamlu_root_map(&doc);
+	if (root == NULL && yaml_document_get_root_node(&doc) != NULL) {
+		xasprintf(cause, "2: front matter must be a mapping of keys");
+		goto done;
+	}
+	published = yamlu_bool(yamlu_get(&doc, root, "published"));
+	if (published == 0) {
+		status = POST_UNPUBLISHED;
+		goto done;
+	}
+
+	post = xcalloc(1, sizeof *post);
+	post->path = xstrdup(path);
+	post->relpath = xstrdup(relpath);
+	post->format = config_is_markdown(cfg, pn.ext) ? RENDER_MARKDOWN :
+	    RENDER_HTML;
+	post->dev = st.st_dev;
+	post->ino = st.st_ino;
+	post->size = st.st_size;
+	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+	    st.st_mtim.tv_nsec;
+	if (read_fields(cfg, post, &doc, root, &pn, cause) != 0) {
+		post_free(post);
+		post = NULL;
+		goto done;
+	}
+	status = POST_OK;
+	*out = post;
+
+done:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	free(data);
+	free_name(&pn);
+	return (status);
+}
+
+/* Render the body into post->content (and the summary if needed). */
+int
+post_render(const struct config *cfg, struct post *post, char **cause)
+{
+	struct post_text pt;
+	char		*data;
+	size_t		 len;
+
+	if (post->content != NULL)
+		return (0);
+	if (fileio_read(post->path, POST_MAX_BYTES, &data, &len) != 0) {
+		xasprintf(cause, " cannot read: %s", strerror(errno));
+		goto fallback;
+	}
+	if (split_front_matter(data, len, &pt, cause) != 0) {
+		free(data);
+		goto fallback;
+	}
+	if (post->summary == NULL)
+		post->summary = render_excerpt(pt.body, pt.bodylen,
+		    post->format, cfg->excerpt_separator);
+	post->content = cfg->excerpt_only ? xstrdup("") :
+	    render_html(pt.body, pt.bodylen, post->format, post->url);
+	free(data);
+	return (0);
+
+fallback:
+	if (post->summary == NULL)
+		post->summary = xstrdup("");
+	post->content = xstrdup(post->summary);
+	return (-1);
+}
+
+/* Free a post. */
+void
+post_free(struct post *post)
+{
+	if (post == NULL)
+		return;
+	free(post->path);
+	free(post->relpath);
+	free(post->title);
+	yamlu_free_list(post->categories);
+	yamlu_free_list(post->tags);
+	free(post->url);
+	free(post->id);
+	free(post->author.name);
+	free(post->author.email);
+	free(post->author.uri);
+	free(post->summary);
+	free(post->image);
+	free(post->lang);
+	free(post->content);
+	free(post);
+}

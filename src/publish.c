@@ -1,0 +1,267 @@
+/*
+ * Rendering feeds to files and keeping the output folder's manifest.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "feedname.h"
+#include "feedwrite.h"
+#include "fileio.h"
+#include "log.h"
+#include "publish.h"
+#include "strmap.h"
+#include "xmalloc.h"
+
+/* The manifest: one output-relative path per line. */
+#define MANIFEST_NAME	".feedd-manifest"
+#define MANIFEST_MAX	(256 * 1024 * 1024)
+
+struct publisher {
+	const struct config *cfg;
+	struct strmap	*owners;	/* path -> description of its feed */
+	struct strmap	*previous;	/* paths of the manifest read at start */
+	int		 manifest_dirty;
+};
+
+static void	read_manifest(struct publisher *);
+static char	*output_path(const struct publisher *, const char *);
+static void	remove_file(struct publisher *, const char *,
+		    struct publish_stats *);
+static void	publish_one(struct publisher *, struct feed *,
+		    enum feed_format, struct buf *, struct publish_stats *);
+static int	path_cmp(const void *, const void *);
+static void	free_owners(struct strmap *);
+
+/* The absolute path of an output-relative path (new string). */
+static char *
+output_path(const struct publisher *pub, const char *rel)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", pub->cfg->output_dir, rel);
+	return (p);
+}
+
+/* Load the previous manifest, if any, into pub->previous. */
+static void
+read_manifest(struct publisher *pub)
+{
+	char	*path, *data, *line, *save;
+	size_t	 len;
+
+	path = output_path(pub, MANIFEST_NAME);
+	if (fileio_read(path, MANIFEST_MAX, &data, &len) == 0) {
+		for (line = strtok_r(data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			/* Never trust a path that could leave the folder. */
+			if (line[0] == '/' || strstr(line, "..") != NULL)
+				continue;
+			strmap_put(pub->previous, line, pub);
+		}
+		free(data);
+	} else if (errno != ENOENT)
+		log_warn("%s", path);
+	free(path);
+}
+
+/* Create a publisher. */
+struct publisher *
+publish_create(const struct config *cfg)
+{
+	struct publisher *pub = xcalloc(1, sizeof *pub);
+
+	pub->cfg = cfg;
+	pub->owners = strmap_create();
+	pub->previous = strmap_create();
+	read_manifest(pub);
+	return (pub);
+}
+
+/* Free the owner descriptions and the map. */
+static void
+free_owners(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(m, &pos, &key, &value))
+		free(value);
+	strmap_free(m);
+}
+
+/* Free a publisher. */
+void
+publish_free(struct publisher *pub)
+{
+	if (pub == NULL)
+		return;
+	free_owners(pub->owners);
+	strmap_free(pub->previous);
+	free(pub);
+}
+
+/* Delete an output file we own. */
+static void
+remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
+{
+	char	*path = output_path(pub, rel);
+
+	if (unlink(path) == 0) {
+		st->removed++;
+		log_debug("removed %s", path);
+	} else if (errno != ENOENT)
+		log_warn("cannot remove %s", path);
+	free(path);
+	free(strmap_remove(pub->owners, rel));
+	pub->manifest_dirty = 1;
+}
+
+/* Render and write one feed in one format. */
+static void
+publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
+    struct buf *out, struct publish_stats *st)
+{
+	char		*rel, *owner, *path, *cause;
+	const char	*current;
+	size_t		 i, n;
+	int		 rc;
+
+	rel = feedname_path(pub->cfg, f, format);
+	if (f->nposts == 0 && f->kind != FEED_SITE) {
+		if (strmap_get(pub->owners, rel) != NULL ||
+		    strmap_get(pub->previous, rel) != NULL)
+			remove_file(pub, rel, st);
+		free(rel);
+		return;
+	}
+	owner = feedname_describe(f);
+	current = strmap_get(pub->owners, rel);
+	if (current != NULL && strcmp(current, owner) != 0) {
+		log_warnx("%s and %s both map to %s; keeping the first, "
+		    "rename one of them", current, owner, rel);
+		st->failed++;
+		free(owner);
+		free(rel);
+		return;
+	}
+	if (current == NULL) {
+		strmap_put(pub->owners, rel, owner);
+		pub->manifest_dirty = 1;
+	} else
+		free(owner);
+
+	n = f->nposts < (size_t)pub->cfg->posts_limit ? f->nposts :
+	    (size_t)pub->cfg->posts_limit;
+	for (i = 0; i < n; i++) {
+		if (post_render(pub->cfg, f->posts[i], &cause) != 0) {
+			log_warnx("%s:%s", f->posts[i]->path, cause);
+			free(cause);
+		}
+	}
+	buf_reset(out);
+	path = output_path(pub, rel);
+	if (feedwrite_render(pub->cfg, f, format, rel, out) != 0) {
+		log_error("%s: rendering failed in libxml2", path);
+		st->failed++;
+	} else if ((rc = fileio_replace(path, out->data, out->len)) == -1) {
+		log_error("cannot write %s: %s", path, strerror(errno));
+		st->failed++;
+	} else if (rc == 1) {
+		log_debug("wrote %s", path);
+		st->written++;
+	} else
+		st->unchanged++;
+	free(path);
+	free(rel);
+}
+
+/* Publish feeds in both configured formats. */
+void
+publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
+    struct publish_stats *st)
+{
+	struct buf	 out = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (feeds[i]->kind == FEED_CATEGORY && !pub->cfg->categories)
+			continue;
+		if (feeds[i]->kind == FEED_TAG && !pub->cfg->tags)
+			continue;
+		if (pub->cfg->formats & FORMAT_ATOM)
+			publish_one(pub, feeds[i], FORMAT_ATOM, &out, st);
+		if (pub->cfg->formats & FORMAT_RSS)
+			publish_one(pub, feeds[i], FORMAT_RSS, &out, st);
+	}
+	buf_free(&out);
+}
+
+/* qsort order of path strings. */
+static int
+path_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+/* Save the list of files we own, sorted, if it changed. */
+int
+publish_save_manifest(struct publisher *pub)
+{
+	struct buf	 out = BUF_INIT;
+	const char	**paths;
+	size_t		 n = strmap_count(pub->owners), i = 0, pos = 0;
+	const char	*key;
+	void		*value;
+	char		*path;
+	int		 rc = 0;
+
+	if (!pub->manifest_dirty)
+		return (0);
+	paths = xcalloc(n + 1, sizeof *paths);
+	while (strmap_next(pub->owners, &pos, &key, &value))
+		paths[i++] = key;
+	qsort(paths, n, sizeof *paths, path_cmp);
+	buf_add(&out, "", 0);
+	for (i = 0; i < n; i++)
+		buf_addf(&out, "%s\n", paths[i]);
+	path = output_path(pub, MANIFEST_NAME);
+	if (fileio_replace(path, out.data, out.len) == -1) {
+		log_error("cannot write %s: %s", path, strerror(errno));
+		rc = -1;
+	} else
+		pub->manifest_dirty = 0;
+	free(path);
+	free(paths);
+	buf_free(&out);
+	return (rc);
+}
+
+/* Remove files no feed claimed in a full build; save the manifest. */
+int
+publish_finish_full(struct publisher *pub, struct publish_stats *st)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(pub->previous, &pos, &key, &value)) {
+		if (strmap_get(pub->owners, key) == NULL) {
+			char	*path = output_path(pub, key);
+
+			if (unlink(path) == 0)
+				st->removed++;
+			else if (errno != ENOENT)
+				log_warn("cannot remove %s", path);
+			free(path);
+		}
+	}
+	strmap_free(pub->previous);
+	pub->previous = strmap_create();
+	pub->manifest_dirty = 1;
+	return (publish_save_manifest(pub));
+}

@@ -1,0 +1,50 @@
+/*
+ * Putting feeds on disk.  A publisher renders the feeds it is given,
+ * replaces the files whose bytes changed (atomically, see fileio), removes
+ * the files of feeds that lost their last post, and keeps a manifest of
+ * the files it owns in the output folder, so feeds of names that vanished
+ * while feedd was not running are removed too, and nothing else there is
+ * ever touched.  It also refuses to let two feeds share one file.
+ */
+#ifndef FEEDD_PUBLISH_H
+#define FEEDD_PUBLISH_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "index.h"
+
+struct publisher;
+
+/* What one publish_feeds call did. */
+struct publish_stats {
+	size_t	 written;	/* files replaced */
+	size_t	 unchanged;	/* files already holding the bytes */
+	size_t	 removed;	/* files of empty feeds deleted */
+	size_t	 failed;	/* files that could not be written */
+};
+
+/*
+ * Create a publisher for cfg's output folder, reading its manifest.  The
+ * config must outlive the publisher.
+ */
+struct publisher *publish_create(const struct config *);
+void		 publish_free(struct publisher *);
+
+/*
+ * Publish the given feeds (all of them for a full build, the dirty ones
+ * otherwise).  Problems are logged; stats says what happened.
+ */
+void		 publish_feeds(struct publisher *, struct feed **, size_t,
+		    struct publish_stats *);
+
+/*
+ * After a full build: remove files of the old manifest that no feed
+ * claimed, and save the manifest.  Returns -1 if it could not be saved.
+ */
+int		 publish_finish_full(struct publisher *, struct publish_stats *);
+
+/* Save the manifest if it changed.  Returns -1 on error (logged). */
+int		 publish_save_manifest(struct publisher *);
+
+#endif

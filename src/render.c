@@ -1,0 +1,106 @@
+/*
+ * Markdown and HTML bodies to feed content.
+ */
+#include <ctype.h>
+#include <md4c-html.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "htmlurl.h"
+#include "render.h"
+#include "text.h"
+#include "xmalloc.h"
+
+static void	md_output(const MD_CHAR *, MD_SIZE, void *);
+static char	*to_html(const char *, size_t, enum render_format);
+static char	*trimmed(const char *);
+
+/* md4c's output callback: append to a buffer. */
+static void
+md_output(const MD_CHAR *text, MD_SIZE size, void *arg)
+{
+	buf_add(arg, text, size);
+}
+
+/* Body to HTML, without link rewriting. */
+static char *
+to_html(const char *body, size_t len, enum render_format format)
+{
+	struct buf	 out = BUF_INIT;
+
+	buf_add(&out, "", 0);
+	if (format == RENDER_HTML)
+		buf_add(&out, body, len);
+	else if (md_html(body, (MD_SIZE)len, md_output, &out,
+	    MD_DIALECT_GITHUB, 0) != 0) {
+		/* md4c fails only on allocation; keep the text visible. */
+		buf_reset(&out);
+		buf_add(&out, body, len);
+	}
+	return (buf_take(&out));
+}
+
+/* A copy without leading and trailing white space. */
+static char *
+trimmed(const char *s)
+{
+	size_t	 n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return (xstrndup(s, n));
+}
+
+/* Render a body for a feed's content. */
+char *
+render_html(const char *body, size_t len, enum render_format format,
+    const char *base)
+{
+	char	*html, *abs, *out;
+
+	html = to_html(body, len, format);
+	abs = htmlurl_absolutize(html, base);
+	out = trimmed(abs);
+	free(abs);
+	free(html);
+	return (out);
+}
+
+/* The excerpt as plain text. */
+char *
+render_excerpt(const char *body, size_t len, enum render_format format,
+    const char *separator)
+{
+	const char	*start = body, *end = body + len, *sep;
+	char		*head, *html, *plain;
+
+	/* Skip blank lines so that a body opening with "\n" still has one. */
+	while (start < end && (*start == '\n' || *start == '\r'))
+		start++;
+	if (separator != NULL && *separator != '\0' &&
+	    (sep = memmem(start, (size_t)(end - start), separator,
+	    strlen(separator))) != NULL)
+		end = sep;
+	head = xstrndup(start, (size_t)(end - start));
+	html = to_html(head, strlen(head), format);
+	plain = render_plain(html);
+	free(html);
+	free(head);
+	return (plain);
+}
+
+/* Strip tags and squeeze white space. */
+char *
+render_plain(const char *html)
+{
+	char	*stripped, *plain;
+
+	stripped = text_strip_html(html);
+	plain = text_squeeze_space(stripped);
+	free(stripped);
+	return (plain);
+}

@@ -1,0 +1,35 @@
+/*
+ * Post bodies to feed HTML: Markdown through md4c (CommonMark with GitHub's
+ * tables, strikethrough and autolinks; raw HTML passes through), HTML as
+ * it is, then every relative link made absolute.
+ */
+#ifndef FEEDD_RENDER_H
+#define FEEDD_RENDER_H
+
+#include <stddef.h>
+
+enum render_format {
+	RENDER_MARKDOWN,
+	RENDER_HTML,
+};
+
+/*
+ * Render len bytes of body to HTML with links resolved against base (the
+ * post's absolute URL).  Returns a new string, trimmed as jekyll-feed's
+ * "strip" does.
+ */
+char	*render_html(const char *, size_t, enum render_format,
+	    const char *base);
+
+/*
+ * The excerpt Jekyll takes: the body up to the first separator (blank
+ * leading lines skipped), rendered, as plain text with white space
+ * collapsed.  Returns a new string, possibly empty.
+ */
+char	*render_excerpt(const char *, size_t, enum render_format,
+	    const char *separator);
+
+/* HTML or text to one line of plain text: tags stripped, spaces squeezed. */
+char	*render_plain(const char *);
+
+#endif

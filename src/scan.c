@@ -1,0 +1,184 @@
+/*
+ * Walking the site for post files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "post.h"
+#include "scan.h"
+#include "xmalloc.h"
+
+/* Folders never read for posts (Jekyll's default excludes). */
+static const char *const default_excludes[] = {
+	"node_modules", "vendor", "gemfiles", NULL
+};
+
+static int	walk(const struct config *, const char *, int,
+		    struct scan_result *);
+static int	excluded(const struct config *, const char *);
+static int	entry_cmp(const void *, const void *);
+static void	add_entry(struct scan_result *, const char *, const char *);
+static int	in_posts(const char *);
+
+/* Names Jekyll's EntryFilter skips, plus editor droppings. */
+int
+scan_ignored_name(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	return (name[0] == '.' || name[0] == '#' || name[0] == '~' ||
+	    (n > 0 && name[n - 1] == '~') || strcmp(name, "4913") == 0 ||
+	    (n > 4 && strcmp(name + n - 4, ".swp") == 0));
+}
+
+/* Whether a site-relative path is excluded by configuration. */
+static int
+excluded(const struct config *cfg, const char *rel)
+{
+	char	**p;
+	size_t	 n;
+	int	 i;
+
+	for (i = 0; default_excludes[i] != NULL; i++) {
+		if (strcmp(rel, default_excludes[i]) == 0)
+			return (1);
+	}
+	for (p = cfg->exclude; p != NULL && *p != NULL; p++) {
+		n = strlen(*p);
+		while (n > 0 && (*p)[n - 1] == '/')
+			n--;
+		if (n > 0 && strncmp(rel, *p, n) == 0 &&
+		    (rel[n] == '\0' || rel[n] == '/'))
+			return (1);
+	}
+	return (0);
+}
+
+/* Whether a site-relative folder lies in (or is) a _posts folder. */
+static int
+in_posts(const char *rel)
+{
+	const char	*p = rel;
+
+	for (;;) {
+		if (strncmp(p, "_posts", 6) == 0 && (p[6] == '/' ||
+		    p[6] == '\0'))
+			return (1);
+		if ((p = strchr(p, '/')) == NULL)
+			return (0);
+		p++;
+	}
+}
+
+/* Record a post file. */
+static void
+add_entry(struct scan_result *res, const char *path, const char *rel)
+{
+	if (res->count == res->cap) {
+		res->cap = res->cap == 0 ? 256 : res->cap * 2;
+		res->entries = xreallocarray(res->entries, res->cap,
+		    sizeof *res->entries);
+	}
+	res->entries[res->count].path = xstrdup(path);
+	res->entries[res->count].relpath = xstrdup(rel);
+	res->count++;
+}
+
+/* Walk one folder; posts is set inside a _posts folder. */
+static int
+walk(const struct config *cfg, const char *rel, int posts,
+    struct scan_result *res)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		*dir, *path, *childrel;
+	int		 isdir;
+
+	if (*rel == '\0')
+		dir = xstrdup(cfg->site_dir);
+	else
+		xasprintf(&dir, "%s/%s", cfg->site_dir, rel);
+	if ((d = opendir(dir)) == NULL) {
+		if (*rel == '\0')
+			log_warn("cannot read the site folder %s", dir);
+		else if (errno != ENOENT)
+			log_warn("cannot read folder %s", dir);
+		free(dir);
+		return (-1);
+	}
+	res->folders++;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    scan_ignored_name(de->d_name))
+			continue;
+		if (*rel == '\0')
+			childrel = xstrdup(de->d_name);
+		else
+			xasprintf(&childrel, "%s/%s", rel, de->d_name);
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		isdir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN && lstat(path, &st) == 0)
+			isdir = S_ISDIR(st.st_mode);
+		if (isdir) {
+			if (strcmp(path, cfg->output_dir) == 0 ||
+			    excluded(cfg, childrel))
+				;
+			else if (strcmp(de->d_name, "_posts") == 0)
+				walk(cfg, childrel, 1, res);
+			else if (de->d_name[0] != '_')
+				walk(cfg, childrel, posts, res);
+		} else if (posts && de->d_name[0] != '_' &&
+		    post_is_post_name(cfg, de->d_name)) {
+			/* Links and FIFOs too: post_load names them. */
+			add_entry(res, path, childrel);
+		}
+		free(path);
+		free(childrel);
+	}
+	closedir(d);
+	free(dir);
+	return (0);
+}
+
+/* qsort order of entries by relative path. */
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct scan_entry *)a)->relpath,
+	    ((const struct scan_entry *)b)->relpath));
+}
+
+/* Find every post file of the site, or of one of its folders. */
+int
+scan_site(const struct config *cfg, const char *subdir,
+    struct scan_result *res)
+{
+	int	 rc;
+
+	if (subdir == NULL)
+		rc = walk(cfg, "", 0, res);
+	else
+		rc = walk(cfg, subdir, in_posts(subdir), res);
+	qsort(res->entries, res->count, sizeof *res->entries, entry_cmp);
+	return (rc);
+}
+
+/* Free a scan result's entries. */
+void
+scan_result_free(struct scan_result *res)
+{
+	size_t	 i;
+
+	for (i = 0; i < res->count; i++) {
+		free(res->entries[i].path);
+		free(res->entries[i].relpath);
+	}
+	free(res->entries);
+	memset(res, 0, sizeof *res);
+}
