@@ -434,6 +434,10 @@ finish(struct config *cfg, struct buf *errors)
 
 	if (cfg->url == NULL)
 		cfg->url = xstrdup("");
+	/* jekyll-feed joins url and path blindly: "https://x/" gives ids
+	 * "https://x//a/b".  Ids keep that so subscribers see no new
+	 * entries; links are made right. */
+	cfg->id_url = xstrdup(cfg->url);
 	n = strlen(cfg->url);
 	while (n > 0 && cfg->url[n - 1] == '/')
 		cfg->url[--n] = '\0';
@@ -568,6 +572,7 @@ config_free(struct config *cfg)
 	free(cfg->output_dir);
 	free(cfg->config_file);
 	free(cfg->url);
+	free(cfg->id_url);
 	free(cfg->baseurl);
 	free(cfg->title);
 	free(cfg->description);

@@ -146,8 +146,16 @@ datetime_parse(const char *s, enum datetime_source source, int64_t *when,
 	if (*p == 'T' || *p == 't')
 		p++;
 	if (!read_digits(&p, 1, 2, &h) || *p++ != ':' ||
-	    !read_digits(&p, 2, 2, &mi) || *p++ != ':' ||
-	    !read_digits(&p, 2, 2, &sec)) {
+	    !read_digits(&p, 2, 2, &mi)) {
+		*why = "time is not HH:MM:SS";
+		return (-1);
+	}
+	/* Without seconds YAML sees no timestamp: Ruby's Time.parse reads
+	 * the string in local time. */
+	sec = 0;
+	if (*p != ':')
+		source = DATETIME_STRING;
+	else if (p++, !read_digits(&p, 2, 2, &sec)) {
 		*why = "time is not HH:MM:SS";
 		return (-1);
 	}

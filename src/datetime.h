@@ -28,7 +28,8 @@ int	 datetime_set_zone(const char *);
 
 /*
  * Parse a front matter date: YYYY-MM-DD (local midnight), or
- * YYYY-MM-DD[T ]HH:MM:SS[.frac][ ](Z|+HH[:]MM|+HH).  Returns 0 and sets
+ * YYYY-MM-DD[T ]HH:MM[:SS[.frac]][ ](Z|+HH[:]MM|+HH).  A time without a
+ * zone is UTC when YAML saw a timestamp (plain, with seconds), else local.  Returns 0 and sets
  * *when, or -1 with a static description in *why.
  */
 int	 datetime_parse(const char *, enum datetime_source, int64_t *,

@@ -11,6 +11,7 @@
 #include "feedwrite.h"
 #include "permalink.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 
 #define NS_ATOM		"http://www.w3.org/2005/Atom"
@@ -42,6 +43,7 @@ static void	render_atom(struct writer *, const struct config *,
 static void	render_rss(struct writer *, const struct config *,
 		    const struct feed *, size_t, const char *);
 static int	category_listed(char *const *, const char *);
+static char	*self_url(const char *, const struct config *, const char *);
 
 /* Open an element. */
 static void
@@ -147,6 +149,22 @@ category_listed(char *const *list, const char *name)
 	return (0);
 }
 
+/*
+ * The feed's own URL.  Its path is escaped whole, '%' included, so that
+ * a server decoding it finds the file: feed/a%2Fb.xml is feed/a%252Fb.xml.
+ */
+static char *
+self_url(const char *siteurl, const struct config *cfg, const char *selfpath)
+{
+	struct buf	 path = BUF_INIT;
+	char		*url;
+
+	url_escape_path(&path, selfpath);
+	url = permalink_absolute(siteurl, cfg->baseurl, path.data);
+	buf_free(&path);
+	return (url);
+}
+
 /* One Atom entry. */
 static void
 atom_entry(struct writer *wr, const struct config *cfg,
@@ -218,10 +236,11 @@ static void
 render_atom(struct writer *wr, const struct config *cfg,
     const struct feed *f, size_t n, const char *selfpath)
 {
-	char	*self, *home, *alloc, date[64];
+	char	*self, *id, *home, *alloc, date[64];
 	size_t	 i;
 
-	self = permalink_absolute(cfg->url, cfg->baseurl, selfpath);
+	self = self_url(cfg->url, cfg, selfpath);
+	id = self_url(cfg->id_url, cfg, selfpath);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "feed");
 	attr(wr, "xmlns", NS_ATOM);
@@ -246,7 +265,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	end(wr);
 	datetime_rfc3339(feed_updated(f, n), date, sizeof date);
 	element(wr, "updated", date);
-	element(wr, "id", self);
+	element(wr, "id", id);
 	start(wr, "title");
 	attr(wr, "type", "html");
 	text(wr, feed_title(cfg, f, &alloc));
@@ -259,6 +278,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 		atom_entry(wr, cfg, f->posts[i]);
 	end(wr);
 	free(home);
+	free(id);
 	free(self);
 }
 
@@ -312,7 +332,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	const char *title;
 	size_t	 i;
 
-	self = permalink_absolute(cfg->url, cfg->baseurl, selfpath);
+	self = self_url(cfg->url, cfg, selfpath);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "rss");
 	attr(wr, "version", "2.0");

@@ -32,13 +32,13 @@ static void	free_feeds(struct strmap *);
 static void	sort_feeds(struct strmap *);
 static void	clean_feeds(struct strmap *);
 
-/* Whether a sorts before b: newer date first, then path descending. */
+/* Whether a sorts before b: newer first, then by path as Jekyll does. */
 static int
 post_newer(const struct post *a, const struct post *b)
 {
 	if (a->date != b->date)
 		return (a->date > b->date);
-	return (strcmp(a->path, b->path) > 0);
+	return (strcmp(a->path, b->path) < 0);
 }
 
 /* qsort order of struct post pointers, newest first. */

@@ -44,6 +44,8 @@ static int	is_fence(const char *, size_t, const char *);
 static char	*titleize(const char *);
 static void	folder_categories(const char *, char ***, size_t *);
 static void	add_unique(char ***, size_t *, char **);
+static int	read_names(yaml_document_t *, yaml_node_t *, const char *,
+		    int, char ***, size_t *, char **);
 static int	read_author(yaml_document_t *, yaml_node_t *,
 		    struct author *);
 static int	read_fields(const struct config *, struct post *,
@@ -135,7 +137,11 @@ is_fence(const char *line, size_t n, const char *fence)
 	return (1);
 }
 
-/* Split off the front matter; Jekyll needs "---" on the very first line. */
+/*
+ * Split off the front matter, which Jekyll reads only when "---" is the
+ * very first line.  Returns 0, 1 when there is none (all is body), or -1
+ * with *cause set when it is not closed.
+ */
 static int
 split_front_matter(const char *data, size_t len, struct post_text *pt,
     char **cause)
@@ -145,9 +151,12 @@ split_front_matter(const char *data, size_t len, struct post_text *pt,
 
 	n = line_end(data, end, &next);
 	if (!is_fence(data, (size_t)n, "---")) {
-		xasprintf(cause, "1: no front matter (the first line must be "
-		    "\"---\")");
-		return (-1);
+		pt->yaml = data;
+		pt->yamllen = 0;
+		pt->body = data;
+		pt->bodylen = len;
+		pt->body_line = 1;
+		return (1);
 	}
 	pt->yaml = next;
 	for (p = next; p < end; p = next) {
@@ -227,6 +236,25 @@ add_unique(char ***list, size_t *n, char **add)
 	free(add);
 }
 
+/* Append the names under key (unique) to a list; -1 if malformed. */
+static int
+read_names(yaml_document_t *doc, yaml_node_t *root, const char *key,
+    int split, char ***list, size_t *n, char **cause)
+{
+	yaml_node_t	*node = yamlu_get(doc, root, key);
+	char		**names = NULL;
+	size_t		 count = 0;
+
+	if (yamlu_strings(doc, node, split, &names, &count) != 0) {
+		yamlu_free_list(names);
+		xasprintf(cause, "%d: %s must be a name or a list of names",
+		    yamlu_line(node, 2), key);
+		return (-1);
+	}
+	add_unique(list, n, names);
+	return (0);
+}
+
 /* An author: a name or a mapping.  Returns -1 if it is neither. */
 static int
 read_author(yaml_document_t *doc, yaml_node_t *node, struct author *a)
@@ -275,11 +303,11 @@ read_fields(const struct config *cfg, struct post *post,
     yaml_document_t *doc, yaml_node_t *root, const struct post_name *pn,
     char **cause)
 {
-	yaml_node_t	*title, *date, *mod, *cats, *tags, *slugn, *perm;
+	yaml_node_t	*title, *date, *mod, *slugn, *perm;
 	yaml_node_t	*desc, *excerpt, *image, *lang, *author;
 	const char	*why, *slug, *v;
-	char		**list = NULL, *url, *id, *unknown, *plain;
-	size_t		 ncats = 0, ntags = 0, nlist = 0;
+	char		*url, *id, *unknown, *plain;
+	size_t		 ncats = 0, ntags = 0;
 	struct permalink_vars vars;
 
 	title = yamlu_get(doc, root, "title");
@@ -321,32 +349,23 @@ read_fields(const struct config *cfg, struct post *post,
 		return (-1);
 	}
 
-	/* Folder categories lead, then the front matter's (Jekyll order). */
+	/*
+	 * Jekyll's order: folder categories, then "categories" (split on
+	 * white space), then the singular "category" (never split).
+	 */
 	folder_categories(post->relpath, &post->categories, &ncats);
-	cats = yamlu_get(doc, root, "category");
-	if (cats == NULL)
-		cats = yamlu_get(doc, root, "categories");
-	if (yamlu_strings(doc, cats, cats != NULL && cats ==
-	    yamlu_get(doc, root, "categories"), &list, &nlist) != 0) {
-		yamlu_free_list(list);
-		xasprintf(cause, "%d: categories must be names or a list of "
-		    "names", yamlu_line(cats, 2));
+	if (read_names(doc, root, "categories", 1, &post->categories, &ncats,
+	    cause) != 0 || read_names(doc, root, "category", 0,
+	    &post->categories, &ncats, cause) != 0)
 		return (-1);
-	}
-	add_unique(&post->categories, &ncats, list);
-	list = NULL;
-	nlist = 0;
-	tags = yamlu_get(doc, root, "tag");
-	if (tags == NULL)
-		tags = yamlu_get(doc, root, "tags");
-	if (yamlu_strings(doc, tags, tags != NULL && tags ==
-	    yamlu_get(doc, root, "tags"), &list, &nlist) != 0) {
-		yamlu_free_list(list);
-		xasprintf(cause, "%d: tags must be names or a list of names",
-		    yamlu_line(tags, 2));
+	/* The singular "tag" wins over "tags" and is never split. */
+	if (yamlu_get(doc, root, "tag") != NULL) {
+		if (read_names(doc, root, "tag", 0, &post->tags, &ntags,
+		    cause) != 0)
+			return (-1);
+	} else if (read_names(doc, root, "tags", 1, &post->tags, &ntags,
+	    cause) != 0)
 		return (-1);
-	}
-	add_unique(&post->tags, &ntags, list);
 	if (post->categories == NULL)
 		post->categories = xcalloc(1, sizeof (char *));
 	if (post->tags == NULL)
@@ -375,7 +394,7 @@ read_fields(const struct config *cfg, struct post *post,
 	}
 	id = permalink_id(url, slug);
 	post->url = absolute(cfg, url);
-	post->id = absolute(cfg, id);
+	post->id = permalink_absolute(cfg->id_url, cfg->baseurl, id);
 	free(id);
 	free(url);
 
@@ -402,7 +421,7 @@ read_fields(const struct config *cfg, struct post *post,
 /* Read and parse one post file. */
 enum post_status
 post_load(const struct config *cfg, const char *path, const char *relpath,
-    struct post **out, char **cause)
+    struct post **out, char **cause, char **warning)
 {
 	struct post	*post = NULL;
 	struct post_name pn;
@@ -414,8 +433,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	char		*data = NULL, *yerr;
 	size_t		 len;
 	enum post_status status = POST_INVALID;
-	int		 have_doc = 0, published;
+	int		 have_doc = 0, fm;
+	size_t		 bad;
 
+	*warning = NULL;
 	base = strrchr(relpath, '/');
 	base = base != NULL ? base + 1 : relpath;
 	if (parse_name(base, &pn) != 0) {
@@ -439,8 +460,21 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, "%d: binary file (NUL byte)", line);
 		goto done;
 	}
-	if (split_front_matter(data, len, &pt, cause) != 0)
+	if ((fm = split_front_matter(data, len, &pt, cause)) == -1)
 		goto done;
+	if (fm == 1)
+		xasprintf(warning, "1: no front matter (\"---\" is not the "
+		    "first line); title and date come from the file name");
+	else if ((bad = text_utf8_check(pt.body, pt.bodylen)) <
+	    pt.bodylen) {
+		const char *p;
+		int	 line = pt.body_line;
+
+		for (p = pt.body; p < pt.body + bad; p++)
+			line += *p == '\n';
+		xasprintf(warning, "%d: invalid UTF-8 in the body, shown as "
+		    "U+FFFD", line);
+	}
 	if (yamlu_load(pt.yaml, pt.yamllen, 2, &doc, &yerr) != 0) {
 		*cause = yerr;
 		goto done;
@@ -451,8 +485,9 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, "2: front matter must be a mapping of keys");
 		goto done;
 	}
-	published = yamlu_bool(yamlu_get(&doc, root, "published"));
-	if (published == 0) {
+	/* jekyll-feed leaves out drafts as Jekyll leaves out unpublished. */
+	if (yamlu_bool(yamlu_get(&doc, root, "published")) == 0 ||
+	    yamlu_bool(yamlu_get(&doc, root, "draft")) == 1) {
 		status = POST_UNPUBLISHED;
 		goto done;
 	}
@@ -476,6 +511,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	*out = post;
 
 done:
+	if (status == POST_INVALID) {
+		free(*warning);
+		*warning = NULL;
+	}
 	if (have_doc)
 		yaml_document_delete(&doc);
 	free(data);
@@ -497,7 +536,7 @@ post_render(const struct config *cfg, struct post *post, char **cause)
 		xasprintf(cause, " cannot read: %s", strerror(errno));
 		goto fallback;
 	}
-	if (split_front_matter(data, len, &pt, cause) != 0) {
+	if (split_front_matter(data, len, &pt, cause) == -1) {
 		free(data);
 		goto fallback;
 	}

@@ -52,12 +52,14 @@ enum post_status {
 
 /*
  * Read the post at path (relpath is its path from the site root).  On
- * POST_OK *out is a new post (free with post_free).  On POST_INVALID
- * *cause is a new "LINE: message" or " message" string, to print after
+ * POST_OK *out is a new post (free with post_free), and *warning may
+ * be set to a problem the post survived.  On POST_INVALID *cause is set.
+ * Both are new "LINE: message" or " message" strings, to print after
  * "path:".
  */
 enum post_status post_load(const struct config *, const char *path,
-		    const char *relpath, struct post **out, char **cause);
+		    const char *relpath, struct post **out, char **cause,
+		    char **warning);
 
 /*
  * Make post->content available, reading the body again.  Returns 0, or

@@ -17,7 +17,7 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 {
 	struct scan_result res;
 	struct post	*post;
-	char		*cause;
+	char		*cause, *warning;
 	size_t		 i;
 	int		 rc;
 
@@ -28,8 +28,12 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 	index_bulk_begin(idx);
 	for (i = 0; i < res.count; i++) {
 		switch (post_load(cfg, res.entries[i].path,
-		    res.entries[i].relpath, &post, &cause)) {
+		    res.entries[i].relpath, &post, &cause, &warning)) {
 		case POST_OK:
+			if (warning != NULL) {
+				log_warnx("%s:%s", post->path, warning);
+				free(warning);
+			}
 			post_free(index_remove(idx, post->path));
 			index_add(idx, post, now);
 			st->loaded++;

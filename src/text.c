@@ -142,10 +142,11 @@ text_strip_html(const char *s)
 				end = strchr(end, '>');
 				p = end != NULL ? end + 1 : p + strlen(p);
 			}
-		} else if ((end = strchr(p, '>')) != NULL)
+		} else if ((isalpha((unsigned char)p[1]) || p[1] == '/' ||
+		    p[1] == '!' || p[1] == '?') && (end = strchr(p, '>')) != NULL)
 			p = end + 1;
 		else {
-			/* A lone '<' is text, as in "a < b". */
+			/* '<' opening no tag is text: "a < b", "<10倍 & 5%>". */
 			buf_addc(&out, *p++);
 		}
 	}

@@ -33,9 +33,12 @@ yamlu_load(const char *data, size_t len, int first_line,
 	    len);
 	ok = yaml_parser_load(&parser, doc);
 	if (!ok) {
-		yaml_mark_t mark = parser.problem != NULL &&
-		    parser.problem_mark.line + parser.problem_mark.column > 0 ?
-		    parser.problem_mark : parser.context_mark;
+		/* A problem found only at the end of the text ("did not find
+		 * expected ']'") is better placed where its context began. */
+		yaml_mark_t mark = parser.problem_mark;
+
+		if (parser.context != NULL && mark.index >= len)
+			mark = parser.context_mark;
 
 		xasprintf(cause, "%zu: invalid YAML: %s%s%s",
 		    (size_t)first_line + mark.line,
