@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,55 +125,222 @@ fileio_mkdirs(const char *dir)
 	return (rc);
 }
 
+/*
+ * Up to this many staged files keep their descriptors for fdatasync; a
+ * bigger batch is flushed with one syncfs, which is far cheaper than
+ * thousands of single flushes.
+ */
+#define BATCH_SINGLE_SYNCS	8
+
+struct staged {
+	char	*path;
+	char	*tmp;
+	int	 fd;		/* open until commit, or -1 */
+};
+
+struct fileio_batch {
+	struct staged	*files;
+	size_t		 count;
+	size_t		 cap;
+	char		*made_dir;	/* last folder known to exist */
+};
+
+static char	*parent_dir(const char *);
+static void	keep_errno(const char *, int, void *);
+static int	stage(struct fileio_batch *, const char *, const void *,
+		    size_t);
+
+/* The folder part of path (new string). */
+static char *
+parent_dir(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return (xstrdup("."));
+	if (slash == path)
+		return (xstrdup("/"));
+	return (xstrndup(path, (size_t)(slash - path)));
+}
+
+/* Create an empty batch. */
+struct fileio_batch *
+fileio_batch_create(void)
+{
+	return (xcalloc(1, sizeof (struct fileio_batch)));
+}
+
+/* Write data to a new temporary file beside path and record it. */
+static int
+stage(struct fileio_batch *b, const char *path, const void *data,
+    size_t len)
+{
+	struct staged	*st;
+	char		*dir, *tmp;
+	const char	*base;
+	size_t		 i;
+	int		 fd, saved;
+
+	dir = parent_dir(path);
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if (b->made_dir == NULL || strcmp(b->made_dir, dir) != 0) {
+		if (fileio_mkdirs(dir) != 0) {
+			saved = errno;
+			free(dir);
+			errno = saved;
+			return (-1);
+		}
+		free(b->made_dir);
+		b->made_dir = xstrdup(dir);
+	}
+	xasprintf(&tmp, "%s/" TEMP_PREFIX "%s.XXXXXX", dir, base);
+	free(dir);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1 ||
+	    fchmod(fd, 0644) == -1 || write_all(fd, data, len) == -1) {
+		saved = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		errno = saved;
+		return (-1);
+	}
+	if (b->count == BATCH_SINGLE_SYNCS) {
+		for (i = 0; i < b->count; i++) {
+			close(b->files[i].fd);
+			b->files[i].fd = -1;
+		}
+	}
+	if (b->count >= BATCH_SINGLE_SYNCS) {
+		close(fd);
+		fd = -1;
+	}
+	if (b->count == b->cap) {
+		b->cap = b->cap == 0 ? 16 : b->cap * 2;
+		b->files = xreallocarray(b->files, b->cap, sizeof *b->files);
+	}
+	st = &b->files[b->count++];
+	st->path = xstrdup(path);
+	st->tmp = tmp;
+	st->fd = fd;
+	return (1);
+}
+
+/* Stage path unless it already holds data. */
+int
+fileio_batch_add(struct fileio_batch *b, const char *path, const void *data,
+    size_t len)
+{
+	if (same_contents(path, data, len))
+		return (0);
+	return (stage(b, path, data, len));
+}
+
+/* Flush, rename and sync folders. */
+size_t
+fileio_batch_commit(struct fileio_batch *b,
+    void (*failed)(const char *, int, void *), void *arg)
+{
+	struct staged	*st;
+	char		*dir, *lastdir = NULL;
+	size_t		 i, renamed = 0;
+	int		 fd, ok;
+
+	if (b->count > BATCH_SINGLE_SYNCS) {
+		dir = parent_dir(b->files[0].path);
+		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+		    -1) {
+			syncfs(fd);
+			close(fd);
+		}
+		free(dir);
+	}
+	for (i = 0; i < b->count; i++) {
+		st = &b->files[i];
+		ok = 1;
+		if (st->fd != -1) {
+			ok = fdatasync(st->fd) == 0;
+			if (close(st->fd) != 0)
+				ok = 0;
+			st->fd = -1;
+		}
+		if (!ok || rename(st->tmp, st->path) != 0) {
+			int	 saved = errno;
+
+			unlink(st->tmp);
+			if (failed != NULL)
+				failed(st->path, saved, arg);
+		} else
+			renamed++;
+		free(st->tmp);
+		st->tmp = NULL;
+
+		/* Sync each folder once; batches come grouped by folder. */
+		dir = parent_dir(st->path);
+		if (lastdir == NULL || strcmp(lastdir, dir) != 0) {
+			if ((fd = open(dir, O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC)) != -1) {
+				fsync(fd);
+				close(fd);
+			}
+			free(lastdir);
+			lastdir = dir;
+		} else
+			free(dir);
+	}
+	free(lastdir);
+	for (i = 0; i < b->count; i++)
+		free(b->files[i].path);
+	b->count = 0;
+	return (renamed);
+}
+
+/* Free a batch, removing temporary files never committed. */
+void
+fileio_batch_free(struct fileio_batch *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->count; i++) {
+		if (b->files[i].fd != -1)
+			close(b->files[i].fd);
+		unlink(b->files[i].tmp);
+		free(b->files[i].tmp);
+		free(b->files[i].path);
+	}
+	free(b->files);
+	free(b->made_dir);
+	free(b);
+}
+
+/* A commit failure callback that keeps the error number. */
+static void
+keep_errno(const char *path, int err, void *arg)
+{
+	(void)path;
+	*(int *)arg = err;
+}
+
 /* Atomically replace path with data unless it already holds it. */
 int
 fileio_replace(const char *path, const void *data, size_t len)
 {
-	char	*copy, *dir, *base, *tmp;
-	int	 fd, saved, dirfd;
+	struct fileio_batch *b;
+	int		 rc, err = 0;
 
 	if (same_contents(path, data, len))
 		return (0);
-
-	copy = xstrdup(path);
-	dir = xstrdup(dirname(copy));
-	free(copy);
-	copy = xstrdup(path);
-	base = basename(copy);
-	xasprintf(&tmp, "%s/" TEMP_PREFIX "%s.XXXXXX", dir, base);
-	if (fileio_mkdirs(dir) != 0)
-		goto fail_early;
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
-		goto fail_early;
-	if (fchmod(fd, 0644) == -1 || write_all(fd, data, len) == -1 ||
-	    fdatasync(fd) == -1) {
-		saved = errno;
-		close(fd);
-		goto fail_unlink;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		goto fail_unlink;
-	}
-	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dirfd);
-		close(dirfd);
-	}
-	free(tmp);
-	free(dir);
-	free(copy);
-	return (1);
-
-fail_unlink:
-	unlink(tmp);
-	errno = saved;
-fail_early:
-	saved = errno;
-	free(tmp);
-	free(dir);
-	free(copy);
-	errno = saved;
-	return (-1);
+	b = fileio_batch_create();
+	if ((rc = stage(b, path, data, len)) == -1)
+		err = errno;
+	else if (fileio_batch_commit(b, keep_errno, &err) != 1)
+		rc = -1;
+	fileio_batch_free(b);
+	errno = err;
+	return (rc);
 }
 
 /* Whether a file name is one of our temporary files. */

@@ -24,6 +24,30 @@ int	fileio_read(const char *, size_t max, char **, size_t *);
  */
 int	fileio_replace(const char *, const void *, size_t);
 
+/*
+ * The same for many files at once, with one flush to disk for them all:
+ * fileio_batch_add stages a file (written to its temporary file), and
+ * fileio_batch_commit makes the staged files durable, renames each into
+ * place and syncs their folders.  Freeing a batch removes the temporary
+ * files of anything not committed.
+ */
+struct fileio_batch;
+
+struct fileio_batch *fileio_batch_create(void);
+
+/* Stage path; returns 1 if staged, 0 if unchanged, -1 with errno. */
+int	fileio_batch_add(struct fileio_batch *, const char *, const void *,
+	    size_t);
+
+/*
+ * Flush and rename every staged file; for each that fails, call
+ * failed(path, errno, arg).  Returns the number of files renamed.
+ */
+size_t	fileio_batch_commit(struct fileio_batch *,
+	    void (*failed)(const char *, int, void *), void *);
+
+void	fileio_batch_free(struct fileio_batch *);
+
 /* Create dir and its missing parents (mode 0755).  Returns 0 or -1. */
 int	fileio_mkdirs(const char *);
 

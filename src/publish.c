@@ -32,7 +32,9 @@ static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
 static void	publish_one(struct publisher *, struct feed *,
-		    enum feed_format, struct buf *, struct publish_stats *);
+		    enum feed_format, struct buf *, struct fileio_batch *,
+		    struct publish_stats *);
+static void	write_failed(const char *, int, void *);
 static int	path_cmp(const void *, const void *);
 static void	free_owners(struct strmap *);
 
@@ -124,7 +126,7 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 /* Render and write one feed in one format. */
 static void
 publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
-    struct buf *out, struct publish_stats *st)
+    struct buf *out, struct fileio_batch *batch, struct publish_stats *st)
 {
 	char		*rel, *owner, *path, *cause;
 	const char	*current;
@@ -168,16 +170,24 @@ publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
 	if (feedwrite_render(pub->cfg, f, format, rel, out) != 0) {
 		log_error("%s: rendering failed in libxml2", path);
 		st->failed++;
-	} else if ((rc = fileio_replace(path, out->data, out->len)) == -1) {
+	} else if ((rc = fileio_batch_add(batch, path, out->data,
+	    out->len)) == -1) {
 		log_error("cannot write %s: %s", path, strerror(errno));
 		st->failed++;
-	} else if (rc == 1) {
-		log_debug("wrote %s", path);
-		st->written++;
-	} else
+	} else if (rc == 0)
 		st->unchanged++;
 	free(path);
 	free(rel);
+}
+
+/* Report a file that could not be put in place. */
+static void
+write_failed(const char *path, int err, void *arg)
+{
+	struct publish_stats *st = arg;
+
+	log_error("cannot write %s: %s", path, strerror(err));
+	st->failed++;
 }
 
 /* Publish feeds in both configured formats. */
@@ -186,6 +196,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
     struct publish_stats *st)
 {
 	struct buf	 out = BUF_INIT;
+	struct fileio_batch *batch = fileio_batch_create();
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
@@ -194,10 +205,14 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 		if (feeds[i]->kind == FEED_TAG && !pub->cfg->tags)
 			continue;
 		if (pub->cfg->formats & FORMAT_ATOM)
-			publish_one(pub, feeds[i], FORMAT_ATOM, &out, st);
+			publish_one(pub, feeds[i], FORMAT_ATOM, &out, batch,
+			    st);
 		if (pub->cfg->formats & FORMAT_RSS)
-			publish_one(pub, feeds[i], FORMAT_RSS, &out, st);
+			publish_one(pub, feeds[i], FORMAT_RSS, &out, batch,
+			    st);
 	}
+	st->written += fileio_batch_commit(batch, write_failed, st);
+	fileio_batch_free(batch);
 	buf_free(&out);
 }
 
