@@ -13,6 +13,7 @@
 #include "config.h"
 #include "datetime.h"
 #include "fileio.h"
+#include "log.h"
 #include "xmalloc.h"
 #include "yamlu.h"
 
@@ -52,6 +53,7 @@ static int	load_file(const char *, int, yaml_document_t *,
 static char	*resolve_path(const char *, const char *);
 static char	*dir_of(const char *);
 static void	set_defaults(struct config *);
+static void	log_lines(void (*)(const char *, ...), char *);
 static void	finish(struct config *, struct buf *);
 
 /* Record an error at node's line. */
@@ -520,6 +522,11 @@ config_load(const struct config_overrides *ov, char **errors,
 		buf_addf(&errbuf, "%s: the site must be a folder\n",
 		    cfg->site_dir);
 	else {
+		/* Absolute, so watch paths and messages are unambiguous. */
+		if ((dir = realpath(cfg->site_dir, NULL)) != NULL) {
+			free(cfg->site_dir);
+			cfg->site_dir = dir;
+		}
 		xasprintf(&site_file, "%s/_config.yml", cfg->site_dir);
 		if ((have_site = load_file(site_file, 1, &site, &errbuf)) > 0) {
 			r.path = site_file;
@@ -559,6 +566,38 @@ config_load(const struct config_overrides *ov, char **errors,
 		return (NULL);
 	}
 	buf_free(&errbuf);
+	return (cfg);
+}
+
+/* Log each line of a message list, then free it. */
+static void
+log_lines(void (*logfn)(const char *, ...), char *lines)
+{
+	char	*line, *save;
+
+	if (lines == NULL)
+		return;
+	for (line = strtok_r(lines, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		logfn("%s", line);
+	free(lines);
+}
+
+/* Load, report and activate a configuration. */
+struct config *
+config_open(const struct config_overrides *ov)
+{
+	struct config	*cfg;
+	char		*errors = NULL, *warnings = NULL;
+
+	cfg = config_load(ov, &errors, &warnings);
+	log_lines(log_warnx, warnings);
+	log_lines(log_error, errors);
+	if (cfg != NULL && datetime_set_zone(cfg->timezone) != 0) {
+		log_error("unknown time zone %s", cfg->timezone);
+		config_free(cfg);
+		cfg = NULL;
+	}
 	return (cfg);
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "daemon.h"
 #include "datetime.h"
 #include "fileio.h"
 #include "index.h"
@@ -31,8 +32,6 @@ struct options {
 
 static void	usage(FILE *);
 static int	parse_options(int, char **, struct options *);
-static void	print_lines(void (*)(const char *, ...), char *);
-static struct config *load_config(const struct options *);
 static int	cmd_build(const struct options *);
 static int	cmd_check_config(const struct options *);
 
@@ -42,12 +41,16 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-v | -q]\n"
+	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-v | -q]\n"
 	    "       feedd check-config [SITE] [-c FILE]\n"
 	    "       feedd --help | --version\n"
 	    "\n"
 	    "Write an Atom and an RSS feed for the whole site, every category\n"
 	    "and every tag of the Jekyll site SITE (default: the current\n"
-	    "folder), reading its _config.yml.\n"
+	    "folder), reading its _config.yml.  build writes them once; watch\n"
+	    "(the default) writes them, then rewrites exactly the feeds a\n"
+	    "change affects as posts are added, edited, moved or deleted,\n"
+	    "until SIGTERM; SIGHUP re-reads the configuration, SIGUSR1 rescans.\n"
 	    "\n"
 	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
 	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
@@ -57,8 +60,9 @@ usage(FILE *f)
 	    "  -h, --help         show this help\n"
 	    "  -V, --version      show the version\n"
 	    "\n"
-	    "Exit status: 0 when every feed was written, 1 when some could not\n"
-	    "be, 2 for a bad command line or configuration.\n");
+	    "Exit status: 0 when every feed was written (build) or on SIGTERM\n"
+	    "(watch), 1 when some could not be or the site folder vanished,\n"
+	    "2 for a bad command line or configuration.\n");
 }
 
 /* Parse argv; returns -1 after printing a usage error. */
@@ -110,7 +114,9 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	argc -= optind;
 	argv += optind;
-	if (o->command == NULL && argc > 0) {
+	if (o->command == NULL && argc > 0 && (strcmp(argv[0], "build") == 0 ||
+	    strcmp(argv[0], "watch") == 0 ||
+	    strcmp(argv[0], "check-config") == 0)) {
 		o->command = argv[0];
 		argc--;
 		argv++;
@@ -120,46 +126,15 @@ parse_options(int argc, char **argv, struct options *o)
 		argc--;
 		argv++;
 	}
-	if (o->command == NULL || argc > 0) {
-		if (argc > 0)
-			fprintf(stderr, "feedd: unexpected argument \"%s\"\n",
-			    argv[0]);
+	/* Under systemd, "feedd" alone is the daemon. */
+	if (o->command == NULL)
+		o->command = "watch";
+	if (argc > 0) {
+		fprintf(stderr, "feedd: unexpected argument \"%s\"\n", argv[0]);
 		usage(stderr);
 		return (-1);
 	}
 	return (0);
-}
-
-/* Log each line of a message list, then free it. */
-static void
-print_lines(void (*logfn)(const char *, ...), char *lines)
-{
-	char	*line, *save;
-
-	if (lines == NULL)
-		return;
-	for (line = strtok_r(lines, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		logfn("%s", line);
-	free(lines);
-}
-
-/* Load the configuration, reporting every problem. */
-static struct config *
-load_config(const struct options *o)
-{
-	struct config	*cfg;
-	char		*errors = NULL, *warnings = NULL;
-
-	cfg = config_load(&o->ov, &errors, &warnings);
-	print_lines(log_warnx, warnings);
-	print_lines(log_error, errors);
-	if (cfg != NULL && datetime_set_zone(cfg->timezone) != 0) {
-		log_error("unknown time zone %s", cfg->timezone);
-		config_free(cfg);
-		cfg = NULL;
-	}
-	return (cfg);
 }
 
 /* feedd check-config: validate and exit. */
@@ -168,7 +143,7 @@ cmd_check_config(const struct options *o)
 {
 	struct config	*cfg;
 
-	if ((cfg = load_config(o)) == NULL)
+	if ((cfg = config_open(&o->ov)) == NULL)
 		return (EXIT_USAGE);
 	printf("configuration OK: site %s, feeds into %s\n", cfg->site_dir,
 	    cfg->output_dir);
@@ -189,7 +164,7 @@ cmd_build(const struct options *o)
 	size_t		 nfeeds;
 	int		 rc = EXIT_OK;
 
-	if ((cfg = load_config(o)) == NULL)
+	if ((cfg = config_open(&o->ov)) == NULL)
 		return (EXIT_USAGE);
 	if (fileio_mkdirs(cfg->output_dir) != 0) {
 		log_warn("cannot create the output folder %s", cfg->output_dir);
@@ -198,7 +173,7 @@ cmd_build(const struct options *o)
 	}
 	idx = index_create();
 	if (site_load(cfg, NULL, idx, cfg->future ? INT64_MAX :
-	    (int64_t)time(NULL), &sst) != 0) {
+	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
 		index_free(idx);
 		config_free(cfg);
 		return (EXIT_USAGE);
@@ -237,7 +212,5 @@ main(int argc, char **argv)
 		return (cmd_build(&o));
 	if (strcmp(o.command, "check-config") == 0)
 		return (cmd_check_config(&o));
-	fprintf(stderr, "feedd: unknown command \"%s\"\n", o.command);
-	usage(stderr);
-	return (EXIT_USAGE);
+	return (daemon_run(&o.ov));
 }

@@ -17,8 +17,15 @@ static const char *const default_excludes[] = {
 	"node_modules", "vendor", "gemfiles", NULL
 };
 
-static int	walk(const struct config *, const char *, int,
-		    struct scan_result *);
+/* One walk's fixed inputs. */
+struct walker {
+	const struct config *cfg;
+	struct scan_result *res;
+	scan_folder_fn	 on_folder;
+	void		*arg;
+};
+
+static int	walk(const struct walker *, const char *, int);
 static int	excluded(const struct config *, const char *);
 static int	entry_cmp(const void *, const void *);
 static void	add_entry(struct scan_result *, const char *, const char *);
@@ -90,9 +97,9 @@ add_entry(struct scan_result *res, const char *path, const char *rel)
 
 /* Walk one folder; posts is set inside a _posts folder. */
 static int
-walk(const struct config *cfg, const char *rel, int posts,
-    struct scan_result *res)
+walk(const struct walker *wk, const char *rel, int posts)
 {
+	const struct config *cfg = wk->cfg;
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
@@ -103,6 +110,8 @@ walk(const struct config *cfg, const char *rel, int posts,
 		dir = xstrdup(cfg->site_dir);
 	else
 		xasprintf(&dir, "%s/%s", cfg->site_dir, rel);
+	if (wk->on_folder != NULL)
+		wk->on_folder(rel, wk->arg);
 	if ((d = opendir(dir)) == NULL) {
 		if (*rel == '\0')
 			log_warn("cannot read the site folder %s", dir);
@@ -111,7 +120,7 @@ walk(const struct config *cfg, const char *rel, int posts,
 		free(dir);
 		return (-1);
 	}
-	res->folders++;
+
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0 ||
@@ -130,13 +139,13 @@ walk(const struct config *cfg, const char *rel, int posts,
 			    excluded(cfg, childrel))
 				;
 			else if (strcmp(de->d_name, "_posts") == 0)
-				walk(cfg, childrel, 1, res);
+				walk(wk, childrel, 1);
 			else if (de->d_name[0] != '_')
-				walk(cfg, childrel, posts, res);
+				walk(wk, childrel, posts);
 		} else if (posts && de->d_name[0] != '_' &&
 		    post_is_post_name(cfg, de->d_name)) {
 			/* Links and FIFOs too: post_load names them. */
-			add_entry(res, path, childrel);
+			add_entry(wk->res, path, childrel);
 		}
 		free(path);
 		free(childrel);
@@ -144,6 +153,25 @@ walk(const struct config *cfg, const char *rel, int posts,
 	closedir(d);
 	free(dir);
 	return (0);
+}
+
+/* Whether a site-relative path names a post file. */
+int
+scan_is_post(const struct config *cfg, const char *rel)
+{
+	const char	*p = rel, *slash;
+	int		 posts = 0;
+
+	while ((slash = strchr(p, '/')) != NULL) {
+		if ((size_t)(slash - p) == 6 && strncmp(p, "_posts", 6) == 0)
+			posts = 1;
+		else if (*p == '_' || scan_ignored_name(p) || slash == p)
+			return (0);
+		p = slash + 1;
+	}
+	if (!posts || *p == '_' || scan_ignored_name(p) || excluded(cfg, rel))
+		return (0);
+	return (post_is_post_name(cfg, p));
 }
 
 /* qsort order of entries by relative path. */
@@ -157,14 +185,15 @@ entry_cmp(const void *a, const void *b)
 /* Find every post file of the site, or of one of its folders. */
 int
 scan_site(const struct config *cfg, const char *subdir,
-    struct scan_result *res)
+    struct scan_result *res, scan_folder_fn on_folder, void *arg)
 {
-	int	 rc;
+	struct walker	 wk = { cfg, res, on_folder, arg };
+	int		 rc;
 
 	if (subdir == NULL)
-		rc = walk(cfg, "", 0, res);
+		rc = walk(&wk, "", 0);
 	else
-		rc = walk(cfg, subdir, in_posts(subdir), res);
+		rc = walk(&wk, subdir, in_posts(subdir));
 	qsort(res->entries, res->count, sizeof *res->entries, entry_cmp);
 	return (rc);
 }

@@ -21,17 +21,29 @@ struct scan_result {
 	struct scan_entry *entries;	/* sorted by relpath */
 	size_t		 count;
 	size_t		 cap;
-	size_t		 folders;	/* folders walked */
 };
 
 /*
+ * Called with each site-relative folder ("" is the root) just before it
+ * is read, so a watcher can watch it first and miss nothing written after.
+ */
+typedef void	(*scan_folder_fn)(const char *, void *);
+
+/*
  * Walk the site (or, when subdir is not NULL, only that site-relative
- * folder) and append the post files found.  Folders that cannot be read
- * are logged and skipped.  Returns 0, or -1 if the site root itself
- * cannot be read.
+ * folder) and append the post files found; on_folder, if not NULL, sees
+ * every folder walked.  Folders that cannot be read are logged and
+ * skipped.  Returns 0, or -1 if the starting folder cannot be read.
  */
 int	scan_site(const struct config *, const char *subdir,
-	    struct scan_result *);
+	    struct scan_result *, scan_folder_fn on_folder, void *arg);
+
+/*
+ * Whether a site-relative path names a post file: inside a _posts
+ * folder, no hidden, backup or underscore name on the way, and a post
+ * file name.
+ */
+int	scan_is_post(const struct config *, const char *);
 
 /* Free the entries of a result. */
 void	scan_result_free(struct scan_result *);

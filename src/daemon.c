@@ -1,0 +1,520 @@
+/*
+ * The feedd watch event loop.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "datetime.h"
+#include "fileio.h"
+#include "index.h"
+#include "log.h"
+#include "publish.h"
+#include "scan.h"
+#include "sdnotify.h"
+#include "site.h"
+#include "strmap.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+/* However busy the writers, feeds are refreshed at least this often. */
+#define DEBOUNCE_CAP_MS	2000
+
+/* Everything the daemon owns: the one piece of mutable state. */
+struct daemon {
+	const struct config_overrides *ov;
+	struct config	*cfg;
+	struct index	*idx;
+	struct publisher *pub;
+	struct watch	*watch;
+
+	int		 signal_fd;
+	int		 debounce_fd;	/* CLOCK_MONOTONIC, one-shot */
+	int		 schedule_fd;	/* CLOCK_REALTIME, next future post */
+	int		 watchdog_fd;	/* CLOCK_MONOTONIC, periodic, or -1 */
+
+	struct watch_changes changes;	/* gathered since the last flush */
+	int		 dirty;		/* changes await a flush */
+	int		 reload;	/* SIGHUP or _config.yml changed */
+	int		 quit;
+	int64_t		 first_dirty_ms; /* when the oldest change came */
+	char		 last_change[32];
+};
+
+static int64_t	monotonic_ms(void);
+static int	make_timer(int);
+static void	arm_at(int, int, int64_t, int64_t);
+static void	read_timer(int);
+static void	on_folder(const char *, void *);
+static void	changes_init(struct watch_changes *);
+static void	changes_clear(struct watch_changes *);
+static void	note_change(struct daemon *);
+static void	schedule_next(struct daemon *, int64_t);
+static void	report_status(struct daemon *, const struct publish_stats *);
+static int	publish_all(struct daemon *);
+static int	start_site(struct daemon *, struct config *);
+static void	stop_site(struct daemon *);
+static void	reload(struct daemon *);
+static void	flush(struct daemon *);
+static void	read_signals(struct daemon *);
+static int	setup(struct daemon *);
+static void	teardown(struct daemon *);
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* A non-blocking timerfd on clock. */
+static int
+make_timer(int clock)
+{
+	int	 fd;
+
+	if ((fd = timerfd_create(clock, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		fatal("timerfd_create");
+	return (fd);
+}
+
+/*
+ * Arm fd to fire first at the absolute time when_ms (0 disarms), then
+ * every interval_ms (0: once).
+ */
+static void
+arm_at(int fd, int clock_flags, int64_t when_ms, int64_t interval_ms)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof its);
+	if (when_ms > 0) {
+		its.it_value.tv_sec = when_ms / 1000;
+		its.it_value.tv_nsec = (when_ms % 1000) * 1000000;
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+	}
+	its.it_interval.tv_sec = interval_ms / 1000;
+	its.it_interval.tv_nsec = (interval_ms % 1000) * 1000000;
+	if (timerfd_settime(fd, clock_flags, &its, NULL) == -1)
+		fatal("timerfd_settime");
+}
+
+/* Consume a timer's expiry count. */
+static void
+read_timer(int fd)
+{
+	uint64_t expirations;
+
+	while (read(fd, &expirations, sizeof expirations) == -1 &&
+	    errno == EINTR)
+		;
+}
+
+/* scan callback: watch each folder before it is read. */
+static void
+on_folder(const char *rel, void *arg)
+{
+	struct daemon	*d = arg;
+	char		*cause;
+
+	if (watch_add(d->watch, rel, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+	}
+}
+
+/* Empty change sets. */
+static void
+changes_init(struct watch_changes *ch)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->files = strmap_create();
+	ch->folders = strmap_create();
+}
+
+/* Forget gathered changes. */
+static void
+changes_clear(struct watch_changes *ch)
+{
+	strmap_free(ch->files);
+	strmap_free(ch->folders);
+	changes_init(ch);
+}
+
+/*
+ * Something changed: flush after a quiet debounce period, but never later
+ * than DEBOUNCE_CAP_MS after the first change, so a steady stream of
+ * writes cannot hold feeds back.
+ */
+static void
+note_change(struct daemon *d)
+{
+	int64_t	 now = monotonic_ms(), when, cap;
+
+	if (!d->dirty) {
+		d->dirty = 1;
+		d->first_dirty_ms = now;
+	}
+	cap = d->cfg->debounce_ms > DEBOUNCE_CAP_MS ? d->cfg->debounce_ms :
+	    DEBOUNCE_CAP_MS;
+	when = now + d->cfg->debounce_ms;
+	if (when > d->first_dirty_ms + cap)
+		when = d->first_dirty_ms + cap;
+	arm_at(d->debounce_fd, TFD_TIMER_ABSTIME, when, 0);
+}
+
+/* Arm the schedule timer for the next future post (INT64_MAX: none). */
+static void
+schedule_next(struct daemon *d, int64_t next)
+{
+	if (next == INT64_MAX) {
+		arm_at(d->schedule_fd, 0, 0, 0);
+		return;
+	}
+	/* Fire within the second the post is due, never before it. */
+	arm_at(d->schedule_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+	    next * 1000 + 1, 0);
+}
+
+/* Tell systemd (and -v) what the daemon is serving. */
+static void
+report_status(struct daemon *d, const struct publish_stats *st)
+{
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	localtime_r(&now, &tm);
+	strftime(d->last_change, sizeof d->last_change, "%Y-%m-%d %H:%M:%S",
+	    &tm);
+	sdnotify("STATUS=%zu posts, %zu scheduled; last update %s: %zu "
+	    "files written, %zu removed", index_post_count(d->idx),
+	    index_pending_count(d->idx), d->last_change, st->written,
+	    st->removed);
+}
+
+/* Publish every feed and drop files of feeds that no longer exist. */
+static int
+publish_all(struct daemon *d)
+{
+	struct publish_stats st;
+	struct feed	**feeds;
+	size_t		 n;
+	int		 rc;
+
+	memset(&st, 0, sizeof st);
+	feeds = index_feeds(d->idx, &n);
+	publish_feeds(d->pub, feeds, n, &st);
+	free(feeds);
+	rc = publish_finish_full(d->pub, &st);
+	index_clean(d->idx);
+	log_info("%zu posts (%zu scheduled) in %zu feeds: %zu files written, "
+	    "%zu unchanged, %zu removed, %zu failed; feeds are in %s",
+	    index_post_count(d->idx), index_pending_count(d->idx), n,
+	    st.written, st.unchanged, st.removed, st.failed,
+	    d->cfg->output_dir);
+	report_status(d, &st);
+	return (rc == 0 && st.failed == 0 ? 0 : -1);
+}
+
+/*
+ * Make cfg the daemon's configuration (the daemon owns it from now on):
+ * watch its site, load every post, write every feed.
+ */
+static int
+start_site(struct daemon *d, struct config *cfg)
+{
+	struct site_stats st;
+	char		*cause;
+	int64_t		 now = cfg->future ? INT64_MAX : (int64_t)time(NULL);
+
+	d->cfg = cfg;
+	if (fileio_mkdirs(cfg->output_dir) != 0)
+		log_warn("cannot create the output folder %s", cfg->output_dir);
+	if (d->watch == NULL)
+		d->watch = watch_create(cfg->site_dir, &cause);
+	else if (watch_reset(d->watch, &cause) != 0) {
+		watch_free(d->watch);
+		d->watch = NULL;
+	}
+	if (d->watch == NULL) {
+		log_error("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	d->idx = index_create();
+	if (site_load(cfg, NULL, d->idx, now, &st, on_folder, d) != 0)
+		return (-1);
+	d->pub = publish_create(cfg);
+	publish_all(d);
+	schedule_next(d, index_publish_due(d->idx, now));
+	return (0);
+}
+
+/* Drop the site being served (its config, index and publisher). */
+static void
+stop_site(struct daemon *d)
+{
+	publish_free(d->pub);
+	index_free(d->idx);
+	config_free(d->cfg);
+	d->pub = NULL;
+	d->idx = NULL;
+	d->cfg = NULL;
+}
+
+/* Re-read the configuration; keep the old one if the new one is bad. */
+static void
+reload(struct daemon *d)
+{
+	struct daemon	 old = *d;
+	struct config	*cfg;
+
+	d->reload = 0;
+	log_info("reloading the configuration");
+	if ((cfg = config_open(d->ov)) == NULL) {
+		log_error("the new configuration has errors; keeping the "
+		    "old one");
+		datetime_set_zone(d->cfg->timezone);
+		return;
+	}
+	sdnotify("RELOADING=1\nMONOTONIC_USEC=%lld",
+	    (long long)monotonic_ms() * 1000);
+	if (start_site(d, cfg) != 0) {
+		log_error("cannot serve the new configuration; keeping the "
+		    "old one");
+		stop_site(d);
+		datetime_set_zone(old.cfg->timezone);
+		if (start_site(d, old.cfg) != 0)
+			fatalx("cannot serve the old configuration either");
+		old.cfg = NULL;
+	}
+	stop_site(&old);
+	sdnotify("READY=1");
+}
+
+/* Apply gathered changes: re-read posts, publish the affected feeds. */
+static void
+flush(struct daemon *d)
+{
+	struct watch_changes *ch = &d->changes;
+	struct site_stats st;
+	struct publish_stats pst;
+	struct feed	**feeds, **dirty;
+	size_t		 n, ndirty = 0, i, pos, reread = 0;
+	const char	*key;
+	void		*value;
+	char		*cause;
+	int64_t		 now = d->cfg->future ? INT64_MAX : (int64_t)time(NULL);
+	int64_t		 start = monotonic_ms();
+
+	d->dirty = 0;
+	arm_at(d->debounce_fd, 0, 0, 0);
+	if (d->reload || ch->config) {
+		changes_clear(ch);
+		reload(d);
+		return;
+	}
+	if (ch->resync) {
+		log_info("resynchronising with the site folder");
+		if (watch_reset(d->watch, &cause) != 0)
+			fatalx("%s", cause);
+		site_reconcile(d->cfg, d->idx, now, &st, on_folder, d);
+		reread = st.loaded + st.removed;
+	} else {
+		pos = 0;
+		while (strmap_next(ch->folders, &pos, &key, &value)) {
+			site_load(d->cfg, key, d->idx, now, &st, on_folder, d);
+			reread += st.files;
+		}
+		pos = 0;
+		while (strmap_next(ch->files, &pos, &key, &value)) {
+			if (scan_is_post(d->cfg, key))
+				reread += site_update_post(d->cfg, key,
+				    d->idx, now);
+		}
+	}
+	changes_clear(ch);
+	schedule_next(d, index_publish_due(d->idx, now));
+
+	feeds = index_feeds(d->idx, &n);
+	dirty = xcalloc(n, sizeof *dirty);
+	for (i = 0; i < n; i++) {
+		if (feeds[i]->dirty)
+			dirty[ndirty++] = feeds[i];
+	}
+	memset(&pst, 0, sizeof pst);
+	publish_feeds(d->pub, dirty, ndirty, &pst);
+	index_clean(d->idx);
+	publish_save_manifest(d->pub);
+	free(dirty);
+	free(feeds);
+	if (ndirty > 0 || reread > 0) {
+		log_info("%zu posts changed, %zu feeds affected: %zu files "
+		    "written, %zu removed, %zu failed (%lld ms)", reread,
+		    ndirty, pst.written, pst.removed, pst.failed,
+		    (long long)(monotonic_ms() - start));
+		report_status(d, &pst);
+	}
+}
+
+/* Handle pending signals. */
+static void
+read_signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->signal_fd, &si, sizeof si) == sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			d->quit = 1;
+			break;
+		case SIGHUP:
+			d->reload = 1;
+			note_change(d);
+			break;
+		case SIGUSR1:
+			d->changes.resync = 1;
+			note_change(d);
+			break;
+		}
+	}
+}
+
+/* Signals, timers and the first full build. */
+static int
+setup(struct daemon *d)
+{
+	struct config	*cfg;
+	sigset_t	 mask;
+	uint64_t	 watchdog_usec;
+
+	/* Blocked before anything else, so they only arrive by signalfd. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1)
+		fatal("sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	if ((d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK |
+	    SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	d->debounce_fd = make_timer(CLOCK_MONOTONIC);
+	d->schedule_fd = make_timer(CLOCK_REALTIME);
+	d->watchdog_fd = -1;
+	if ((watchdog_usec = sdnotify_watchdog_usec()) > 0) {
+		d->watchdog_fd = make_timer(CLOCK_MONOTONIC);
+		arm_at(d->watchdog_fd, 0, (int64_t)(watchdog_usec / 2000),
+		    (int64_t)(watchdog_usec / 2000));
+	}
+	changes_init(&d->changes);
+
+	if ((cfg = config_open(d->ov)) == NULL)
+		return (2);
+	if (start_site(d, cfg) != 0)
+		return (1);
+	log_info("watching %s", cfg->site_dir);
+	sdnotify("READY=1");
+	return (0);
+}
+
+/* Free everything in reverse order. */
+static void
+teardown(struct daemon *d)
+{
+	strmap_free(d->changes.files);
+	strmap_free(d->changes.folders);
+	stop_site(d);
+	watch_free(d->watch);
+	if (d->watchdog_fd != -1)
+		close(d->watchdog_fd);
+	close(d->schedule_fd);
+	close(d->debounce_fd);
+	close(d->signal_fd);
+}
+
+/* Run the daemon. */
+int
+daemon_run(const struct config_overrides *ov)
+{
+	struct daemon	 d;
+	struct pollfd	 pfd[5];
+	int		 more = 0, rc, nfds;
+
+	memset(&d, 0, sizeof d);
+	d.ov = ov;
+	if ((rc = setup(&d)) != 0) {
+		teardown(&d);
+		return (rc);
+	}
+
+	while (!d.quit) {
+		pfd[0].fd = d.signal_fd;
+		pfd[1].fd = watch_fd(d.watch);
+		pfd[2].fd = d.debounce_fd;
+		pfd[3].fd = d.schedule_fd;
+		pfd[4].fd = d.watchdog_fd;
+		nfds = d.watchdog_fd != -1 ? 5 : 4;
+		for (rc = 0; rc < nfds; rc++) {
+			pfd[rc].events = POLLIN;
+			pfd[rc].revents = 0;
+		}
+		/* Events may still sit in the library after a capped drain. */
+		if (poll(pfd, (nfds_t)nfds, more ? 0 : -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & POLLIN)
+			read_signals(&d);
+		if ((pfd[1].revents & POLLIN) || more) {
+			more = watch_drain(d.watch, &d.changes);
+			if (d.changes.root_gone) {
+				log_error("the site folder %s was moved or "
+				    "removed", d.cfg->site_dir);
+				teardown(&d);
+				return (1);
+			}
+			if (strmap_count(d.changes.files) > 0 ||
+			    strmap_count(d.changes.folders) > 0 ||
+			    d.changes.resync || d.changes.config)
+				note_change(&d);
+		}
+		if (pfd[2].revents & POLLIN) {
+			read_timer(d.debounce_fd);
+			flush(&d);
+		} else if (d.dirty && d.cfg->debounce_ms == 0 && !more)
+			flush(&d);
+		if (pfd[3].revents & POLLIN) {
+			read_timer(d.schedule_fd);
+			flush(&d);
+		}
+		if (nfds == 5 && (pfd[4].revents & POLLIN)) {
+			read_timer(d.watchdog_fd);
+			sdnotify("WATCHDOG=1");
+		}
+	}
+
+	sdnotify("STOPPING=1");
+	if (d.dirty)
+		flush(&d);
+	log_info("stopped");
+	teardown(&d);
+	return (0);
+}

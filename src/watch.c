@@ -1,0 +1,244 @@
+/*
+ * inotify through libinotifytools.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inotifytools/inotify.h>
+#include <inotifytools/inotifytools.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "scan.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+/*
+ * Only events that mean "content is final" or "a name came or went":
+ * IN_MODIFY fires on every write() and would show half-written files.
+ */
+#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+
+/* Events handled per drain before the loop gets a turn. */
+#define DRAIN_MAX	1024
+
+struct watch {
+	char	*root;		/* site folder with a trailing '/' */
+	size_t	 rootlen;
+	int	 fd;
+	int	 root_wd;
+};
+
+static int	find_inotify_fd(void);
+static int	start(struct watch *, char **);
+static void	handle(struct watch *, const struct inotify_event *,
+		    struct watch_changes *);
+
+/*
+ * The library's descriptor: the one /proc/self/fd entry that is an
+ * inotify instance.  Returns -1 unless there is exactly one.
+ */
+static int
+find_inotify_fd(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 link[PATH_MAX], target[64];
+	ssize_t		 n;
+	int		 fd, found = -1, count = 0;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
+		if ((n = readlink(link, target, sizeof target - 1)) < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, "anon_inode:inotify") == 0) {
+			fd = atoi(de->d_name);
+			if (fd != dirfd(d)) {
+				found = fd;
+				count++;
+			}
+		}
+	}
+	closedir(d);
+	return (count == 1 ? found : -1);
+}
+
+/* Initialise the library and find its descriptor. */
+static int
+start(struct watch *w, char **cause)
+{
+	if (!inotifytools_initialize()) {
+		xasprintf(cause, "cannot start inotify: %s%s",
+		    strerror(inotifytools_error()),
+		    inotifytools_error() == EMFILE ? " (raise the sysctl "
+		    "fs.inotify.max_user_instances)" : "");
+		return (-1);
+	}
+	if ((w->fd = find_inotify_fd()) == -1) {
+		xasprintf(cause, "cannot find the inotify descriptor in "
+		    "/proc/self/fd");
+		inotifytools_cleanup();
+		return (-1);
+	}
+	fcntl(w->fd, F_SETFD, FD_CLOEXEC);
+	w->root_wd = -1;
+	return (0);
+}
+
+/* Start watching a site. */
+struct watch *
+watch_create(const char *site_dir, char **cause)
+{
+	struct watch	*w = xcalloc(1, sizeof *w);
+
+	xasprintf(&w->root, "%s/", site_dir);
+	w->rootlen = strlen(w->root);
+	if (start(w, cause) != 0) {
+		free(w->root);
+		free(w);
+		return (NULL);
+	}
+	return (w);
+}
+
+/* Watch one folder of the site. */
+int
+watch_add(struct watch *w, const char *rel, char **cause)
+{
+	char	*path;
+	int	 err;
+
+	xasprintf(&path, "%s%s", w->root, rel);
+	if (!inotifytools_watch_file(path, WATCH_MASK)) {
+		err = inotifytools_error();
+		if (err == ENOSPC)
+			xasprintf(cause, "cannot watch %s: out of inotify "
+			    "watches (raise the sysctl "
+			    "fs.inotify.max_user_watches)", path);
+		else
+			xasprintf(cause, "cannot watch %s: %s", path,
+			    strerror(err));
+		free(path);
+		return (-1);
+	}
+	if (*rel == '\0')
+		w->root_wd = inotifytools_wd_from_filename(path);
+	free(path);
+	return (0);
+}
+
+/* Forget every watch and initialise again. */
+int
+watch_reset(struct watch *w, char **cause)
+{
+	inotifytools_cleanup();
+	return (start(w, cause));
+}
+
+/* The descriptor to poll. */
+int
+watch_fd(const struct watch *w)
+{
+	return (w->fd);
+}
+
+/* Classify one event. */
+static void
+handle(struct watch *w, const struct inotify_event *ev,
+    struct watch_changes *ch)
+{
+	const char	*dir;
+	char		*rel, *cause;
+	size_t		 dirlen;
+
+	if (ev->mask & IN_Q_OVERFLOW) {
+		ch->resync = 1;
+		return;
+	}
+	if (ev->wd == w->root_wd && (ev->mask & (IN_DELETE_SELF |
+	    IN_MOVE_SELF | IN_UNMOUNT))) {
+		ch->root_gone = 1;
+		return;
+	}
+	/* A watched folder moved or deleted: its subtree's paths are stale. */
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
+		ch->resync = 1;
+		return;
+	}
+	if (ev->len == 0 || (ev->mask & IN_IGNORED))
+		return;
+	dir = inotifytools_filename_from_wd(ev->wd);
+	if (dir == NULL || strncmp(dir, w->root, w->rootlen) != 0)
+		return;		/* a watch from before a reset */
+	if (scan_ignored_name(ev->name))
+		return;
+	dirlen = strlen(dir) - w->rootlen;
+	xasprintf(&rel, "%.*s%s", (int)dirlen, dir + w->rootlen, ev->name);
+
+	if (ev->mask & IN_ISDIR) {
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+			if (ev->name[0] != '_' || strcmp(ev->name, "_posts") == 0) {
+				if (watch_add(w, rel, &cause) != 0) {
+					log_error("%s", cause);
+					free(cause);
+				}
+				strmap_put(ch->folders, rel, w);
+			}
+		} else if (ev->mask & (IN_MOVED_FROM | IN_DELETE))
+			ch->resync = 1;
+	} else if (dirlen == 0 && strcmp(ev->name, "_config.yml") == 0) {
+		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
+		    IN_MOVED_FROM))
+			ch->config = 1;
+	} else if (!(ev->mask & IN_CREATE)) {
+		/* IN_CREATE alone may show a half-written file; its
+		 * IN_CLOSE_WRITE follows. */
+		strmap_put(ch->files, rel, w);
+	}
+	free(rel);
+}
+
+/* Read the waiting events. */
+int
+watch_drain(struct watch *w, struct watch_changes *ch)
+{
+	struct inotify_event *ev;
+	int		 n;
+
+	for (n = 0; n < DRAIN_MAX; n++) {
+		/* (0, 1): never block, never spin waiting for more bytes. */
+		if ((ev = inotifytools_next_events(0, 1)) == NULL) {
+			if (inotifytools_error() != 0 &&
+			    inotifytools_error() != EINTR &&
+			    inotifytools_error() != EAGAIN) {
+				log_error("reading inotify events: %s",
+				    strerror(inotifytools_error()));
+				ch->resync = 1;
+			}
+			return (0);
+		}
+		handle(w, ev, ch);
+	}
+	return (1);
+}
+
+/* Stop watching. */
+void
+watch_free(struct watch *w)
+{
+	if (w == NULL)
+		return;
+	inotifytools_cleanup();
+	free(w->root);
+	free(w);
+}

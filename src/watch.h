@@ -1,0 +1,55 @@
+/*
+ * Watching the site's folders with libinotifytools, and turning raw
+ * events into what changed: post files to re-read, new folders to watch
+ * and scan, a changed _config.yml, or "events were lost, resync".
+ *
+ * Every inotifytools_* call of feedd lives in this file.  The library
+ * keeps global state, so there is at most one struct watch at a time.
+ * It hides its descriptor; watch_create finds it in /proc/self/fd so the
+ * daemon can poll it with everything else and never block in the library.
+ */
+#ifndef FEEDD_WATCH_H
+#define FEEDD_WATCH_H
+
+#include "strmap.h"
+
+struct watch;
+
+/* What a drain of events found.  The maps' values are unused (non-NULL). */
+struct watch_changes {
+	struct strmap	*files;		/* site-relative paths to re-check */
+	struct strmap	*folders;	/* new site-relative folders to scan */
+	int		 resync;	/* events lost or folders moved */
+	int		 config;	/* the site's _config.yml changed */
+	int		 root_gone;	/* the site folder itself went away */
+};
+
+/*
+ * Start watching; site_dir must be absolute.  Returns NULL with *cause
+ * set (a new string) if inotify cannot be set up.
+ */
+struct watch	*watch_create(const char *site_dir, char **cause);
+
+/*
+ * Watch one site-relative folder ("" is the site root).  Returns 0, or -1
+ * with *cause set; running out of watches names the sysctl to raise.
+ */
+int		 watch_add(struct watch *, const char *, char **cause);
+
+/* Drop every watch and start afresh (after lost events).  As create. */
+int		 watch_reset(struct watch *, char **cause);
+
+/* The inotify descriptor to poll; it changes after watch_reset. */
+int		 watch_fd(const struct watch *);
+
+/*
+ * Read the events waiting, at most a bounded number, into changes (whose
+ * maps the caller created).  Folders created are watched at once, before
+ * the caller scans them, so nothing written into them is missed.
+ * Returns 1 if more events may be waiting, 0 if drained.
+ */
+int		 watch_drain(struct watch *, struct watch_changes *);
+
+void		 watch_free(struct watch *);
+
+#endif
