@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
 #include "datetime.h"
 #include "fileio.h"
 #include "log.h"
+#include "permalink.h"
 #include "xmalloc.h"
 #include "yamlu.h"
 
@@ -51,6 +53,7 @@ static void	apply_site(struct config_reader *, struct config *,
 static int	load_file(const char *, int, yaml_document_t *,
 		    struct buf *);
 static char	*resolve_path(const char *, const char *);
+static char	*absolute_path(const char *);
 static char	*dir_of(const char *);
 static void	set_defaults(struct config *);
 static void	log_lines(void (*)(const char *, ...), char *);
@@ -211,9 +214,9 @@ apply_feed(struct config_reader *r, struct config *cfg, yaml_node_t *feed)
 		if ((path = yamlu_get(r->doc, tags, "path")) != NULL) {
 			const char *p = yamlu_scalar(path);
 
-			if (p == NULL)
+			if (p == NULL || *p == '\0')
 				reader_error(r, path, "feed.tags.path must be "
-				    "a string");
+				    "a folder path");
 			else {
 				free(cfg->tag_path);
 				xasprintf(&cfg->tag_path, "%s%s{name}.xml", p,
@@ -368,6 +371,17 @@ load_file(const char *path, int optional, yaml_document_t *doc,
 	return (1);
 }
 
+/* path made absolute against the current folder (new string). */
+static char *
+absolute_path(const char *path)
+{
+	char	 cwd[PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return (xstrdup(path));
+	return (resolve_path(cwd, path));
+}
+
 /* path resolved against directory base unless it is absolute. */
 static char *
 resolve_path(const char *base, const char *path)
@@ -431,7 +445,7 @@ finish(struct config *cfg, struct buf *errors)
 		    ":title:output_ext" },
 		{ "none", "/:categories/:title:output_ext" },
 	};
-	char		*p;
+	char		*p, *unknown;
 	size_t		 i, n;
 
 	if (cfg->url == NULL)
@@ -461,6 +475,11 @@ finish(struct config *cfg, struct buf *errors)
 			cfg->permalink = xstrdup(styles[i].template);
 			break;
 		}
+	}
+	if ((unknown = permalink_unknown(cfg->permalink)) != NULL) {
+		buf_addf(errors, "permalink \"%s\" has an unknown placeholder "
+		    ":%s\n", cfg->permalink, unknown);
+		free(unknown);
 	}
 
 	p = cfg->feed_path;
@@ -552,11 +571,12 @@ config_load(const struct config_overrides *ov, char **errors,
 		yaml_document_delete(&extra);
 	}
 
+	finish(cfg, &errbuf);
+	/* -o is the user's path, relative to where feedd was started. */
 	if (ov->output_dir != NULL) {
 		free(cfg->output_dir);
-		cfg->output_dir = xstrdup(ov->output_dir);
+		cfg->output_dir = absolute_path(ov->output_dir);
 	}
-	finish(cfg, &errbuf);
 
 	*warnings = warnbuf.len > 0 ? buf_take(&warnbuf) : NULL;
 	buf_free(&warnbuf);

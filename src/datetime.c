@@ -28,7 +28,9 @@ int
 datetime_zone_exists(const char *zone)
 {
 	const char *dir;
-	char	 path[4096];
+	char	 path[4096], magic[4];
+	FILE	*f;
+	int	 ok;
 
 	if (zone == NULL || *zone == '\0' || strcmp(zone, "UTC") == 0)
 		return (1);
@@ -37,7 +39,13 @@ datetime_zone_exists(const char *zone)
 	if ((dir = getenv("TZDIR")) == NULL)
 		dir = "/usr/share/zoneinfo";
 	snprintf(path, sizeof path, "%s/%s", dir, zone);
-	return (access(path, R_OK) == 0);
+	/* A folder ("Asia") or a table ("zone.tab") would give UTC silently. */
+	if ((f = fopen(path, "re")) == NULL)
+		return (0);
+	ok = fread(magic, 1, sizeof magic, f) == sizeof magic &&
+	    memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return (ok);
 }
 
 /* Install zone as the process's local time. */

@@ -12,8 +12,12 @@
 
 /* Longest encoded name kept whole; file systems allow 255 bytes. */
 #define NAME_MAX_KEPT	200
-/* Length a longer name is cut to before its hash is appended. */
-#define NAME_CUT	180
+/*
+ * Length a longer name is cut to before "~" and its hash are appended:
+ * more than NAME_MAX_KEPT, so no whole name can equal a shortened one,
+ * and short enough for ".feedd-tmp-NAME.rss.XXXXXX" to fit in 255 bytes.
+ */
+#define NAME_CUT	215
 
 static char	*with_extension(const char *, enum feed_format);
 

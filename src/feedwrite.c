@@ -26,6 +26,7 @@ struct writer {
 	int			 rc;
 };
 
+static const char *clean(const char *, char **);
 static void	start(struct writer *, const char *);
 static void	end(struct writer *);
 static void	attr(struct writer *, const char *, const char *);
@@ -61,27 +62,41 @@ end(struct writer *wr)
 		wr->rc = -1;
 }
 
+/* value as valid XML text: itself if clean, else a cleaned copy. */
+static const char *
+clean(const char *value, char **alloc)
+{
+	size_t	 len = strlen(value);
+
+	*alloc = NULL;
+	if (text_xml_is_clean(value, len))
+		return (value);
+	*alloc = text_xml_clean(value, len, NULL);
+	return (*alloc);
+}
+
 /* Write an attribute with a cleaned value. */
 static void
 attr(struct writer *wr, const char *name, const char *value)
 {
-	char	*clean = text_xml_clean(value, strlen(value), NULL);
+	char	*alloc;
 
 	if (xmlTextWriterWriteAttribute(wr->w, BAD_CAST name,
-	    BAD_CAST clean) < 0)
+	    BAD_CAST clean(value, &alloc)) < 0)
 		wr->rc = -1;
-	free(clean);
+	free(alloc);
 }
 
 /* Write cleaned, escaped text. */
 static void
 text(struct writer *wr, const char *value)
 {
-	char	*clean = text_xml_clean(value, strlen(value), NULL);
+	char	*alloc;
 
-	if (xmlTextWriterWriteString(wr->w, BAD_CAST clean) < 0)
+	if (xmlTextWriterWriteString(wr->w, BAD_CAST clean(value,
+	    &alloc)) < 0)
 		wr->rc = -1;
-	free(clean);
+	free(alloc);
 }
 
 /* Write <name>value</name>. */

@@ -240,7 +240,7 @@ fileio_batch_add(struct fileio_batch *b, const char *path, const void *data,
 /* Flush, rename and sync folders. */
 size_t
 fileio_batch_commit(struct fileio_batch *b,
-    void (*failed)(const char *, int, void *), void *arg)
+    void (*done)(const char *, int, void *), void *arg)
 {
 	struct staged	*st;
 	char		*dir, *lastdir = NULL;
@@ -269,10 +269,13 @@ fileio_batch_commit(struct fileio_batch *b,
 			int	 saved = errno;
 
 			unlink(st->tmp);
-			if (failed != NULL)
-				failed(st->path, saved, arg);
-		} else
+			if (done != NULL)
+				done(st->path, saved, arg);
+		} else {
 			renamed++;
+			if (done != NULL)
+				done(st->path, 0, arg);
+		}
 		free(st->tmp);
 		st->tmp = NULL;
 
@@ -316,12 +319,13 @@ fileio_batch_free(struct fileio_batch *b)
 	free(b);
 }
 
-/* A commit failure callback that keeps the error number. */
+/* A commit callback that keeps the error number of a failure. */
 static void
 keep_errno(const char *path, int err, void *arg)
 {
 	(void)path;
-	*(int *)arg = err;
+	if (err != 0)
+		*(int *)arg = err;
 }
 
 /* Atomically replace path with data unless it already holds it. */

@@ -40,11 +40,12 @@ int	fileio_batch_add(struct fileio_batch *, const char *, const void *,
 	    size_t);
 
 /*
- * Flush and rename every staged file; for each that fails, call
- * failed(path, errno, arg).  Returns the number of files renamed.
+ * Flush and rename every staged file, calling done(path, 0, arg) for each
+ * put in place and done(path, errno, arg) for each that failed.  Returns
+ * the number of files renamed.
  */
 size_t	fileio_batch_commit(struct fileio_batch *,
-	    void (*failed)(const char *, int, void *), void *);
+	    void (*done)(const char *, int, void *), void *);
 
 void	fileio_batch_free(struct fileio_batch *);
 

@@ -131,7 +131,7 @@ htmlurl_absolutize(const char *html, const char *base)
 {
 	struct buf	 out = BUF_INIT;
 	const char	*p = html, *end, *name;
-	size_t		 n;
+	size_t		 n, namelen;
 
 	buf_add(&out, "", 0);
 	while (*p != '\0') {
@@ -155,14 +155,15 @@ htmlurl_absolutize(const char *html, const char *base)
 		}
 		name = p + 1;
 		buf_addc(&out, *p++);
-		while (isalnum((unsigned char)*p))
+		while (isalnum((unsigned char)*p) || *p == '-')
 			buf_addc(&out, *p++);
+		namelen = (size_t)(p - name);
 		p = copy_tag(&out, p, base);
 		/* Script and style hold text, not markup. */
-		if ((p - name > 6 && strncasecmp(name, "script", 6) == 0) ||
-		    (p - name > 5 && strncasecmp(name, "style", 5) == 0)) {
-			const char *close = (name[1] == 'c' || name[1] == 'C') ?
-			    "</script" : "</style";
+		if ((namelen == 6 && strncasecmp(name, "script", 6) == 0) ||
+		    (namelen == 5 && strncasecmp(name, "style", 5) == 0)) {
+			const char *close = namelen == 6 ? "</script" :
+			    "</style";
 
 			end = strcasestr(p, close);
 			n = end != NULL ? (size_t)(end - p) : strlen(p);

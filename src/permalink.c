@@ -10,13 +10,15 @@
 #include "buf.h"
 #include "datetime.h"
 #include "permalink.h"
+#include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
 static char	*placeholder(const char *, const struct permalink_vars *,
 		    const struct tm *);
-static char	*joined_categories(char *const *);
+static char	*joined_categories(char *const *, int);
 static char	*sanitize(const char *);
+static void	lower_host(char *);
 
 static const char *const long_months[] = { "January", "February", "March",
     "April", "May", "June", "July", "August", "September", "October",
@@ -24,30 +26,39 @@ static const char *const long_months[] = { "January", "February", "March",
 static const char *const long_days[] = { "Sunday", "Monday", "Tuesday",
     "Wednesday", "Thursday", "Friday", "Saturday" };
 
-/* Unique categories, lower-cased, joined with "/" (UrlDrop#categories). */
+/*
+ * Categories lower-cased, each passed through slugify when slugified,
+ * duplicates dropped, joined with "/" (UrlDrop#categories).
+ */
 static char *
-joined_categories(char *const *categories)
+joined_categories(char *const *categories, int slugified)
 {
 	struct buf	 out = BUF_INIT;
-	char		*lower, *p;
-	char *const	*c, *const *prev;
-	int		 seen;
+	char		**done;
+	char		*name;
+	size_t		 n = 0, i;
 
+	for (i = 0; categories != NULL && categories[i] != NULL; i++)
+		;
+	done = xcalloc(i + 1, sizeof *done);
 	buf_add(&out, "", 0);
-	for (c = categories; c != NULL && *c != NULL; c++) {
-		lower = xstrdup(*c);
-		for (p = lower; *p != '\0'; p++)
-			*p = (char)tolower((unsigned char)*p);
-		seen = 0;
-		for (prev = categories; prev < c && !seen; prev++)
-			seen = strcasecmp(*prev, *c) == 0;
-		if (!seen) {
-			if (out.len > 0)
-				buf_addc(&out, '/');
-			buf_adds(&out, lower);
+	for (; categories != NULL && *categories != NULL; categories++) {
+		name = slugified ? url_slugify(*categories, SLUG_DEFAULT, 0) :
+		    text_lower(*categories);
+		for (i = 0; i < n && strcmp(done[i], name) != 0; i++)
+			;
+		if (i < n || *name == '\0') {
+			free(name);
+			continue;
 		}
-		free(lower);
+		if (out.len > 0)
+			buf_addc(&out, '/');
+		buf_adds(&out, name);
+		done[n++] = name;
 	}
+	for (i = 0; i < n; i++)
+		free(done[i]);
+	free(done);
 	return (buf_take(&out));
 }
 
@@ -101,14 +112,10 @@ placeholder(const char *name, const struct permalink_vars *v,
 	else if (strcmp(name, "name") == 0)
 		return (url_slugify(v->name, SLUG_DEFAULT, 0));
 	else if (strcmp(name, "categories") == 0)
-		return (joined_categories(v->categories));
-	else if (strcmp(name, "slugified_categories") == 0) {
-		char	*joined = joined_categories(v->categories), *slug;
-
-		slug = url_slugify(joined, SLUG_DEFAULT, 0);
-		free(joined);
-		return (slug);
-	} else if (strcmp(name, "output_ext") == 0)
+		return (joined_categories(v->categories, 0));
+	else if (strcmp(name, "slugified_categories") == 0)
+		return (joined_categories(v->categories, 1));
+	else if (strcmp(name, "output_ext") == 0)
 		return (xstrdup(v->output_ext));
 	else if (strcmp(name, "collection") == 0)
 		return (xstrdup("posts"));
@@ -199,6 +206,19 @@ permalink_url(const char *template, const struct permalink_vars *v,
 	return (url);
 }
 
+/* The first unknown placeholder of a template, or NULL. */
+char *
+permalink_unknown(const char *template)
+{
+	char	*none[] = { NULL };
+	struct permalink_vars v = { 0, "x", "x", "x", ".html", none };
+	char	*url, *unknown;
+
+	url = permalink_url(template, &v, &unknown);
+	free(url);
+	return (unknown);
+}
+
 /* File.join(File.dirname(url), slug), as Jekyll's Document#id. */
 char *
 permalink_id(const char *url, const char *slug)
@@ -219,6 +239,22 @@ permalink_id(const char *url, const char *slug)
 	return (id);
 }
 
+/* Lower-case the scheme and host of an absolute URL in place. */
+static void
+lower_host(char *url)
+{
+	char	*p = strstr(url, "://");
+
+	if (p == NULL)
+		return;
+	for (p = url; *p != '\0' && *p != '/'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p[0] == '/' && p[1] == '/')
+		for (p += 2; *p != '\0' && *p != '/' && *p != '?' &&
+		    *p != '#'; p++)
+			*p = (char)tolower((unsigned char)*p);
+}
+
 /* Site url + baseurl + path, normalised. */
 char *
 permalink_absolute(const char *siteurl, const char *baseurl,
@@ -237,5 +273,6 @@ permalink_absolute(const char *siteurl, const char *baseurl,
 	}
 	url_normalize(&out, raw.data);
 	buf_free(&raw);
+	lower_host(out.data);
 	return (buf_take(&out));
 }

@@ -27,6 +27,12 @@ char	*permalink_url(const char *, const struct permalink_vars *,
 	    char **unknown);
 
 /*
+ * The first placeholder of template that Jekyll does not know (a new
+ * string), or NULL when all are known.
+ */
+char	*permalink_unknown(const char *);
+
+/*
  * The post's id as Jekyll computes it: the folder of its URL joined with
  * its slug (not escaped).  Returns a new string.
  */

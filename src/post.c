@@ -149,6 +149,9 @@ split_front_matter(const char *data, size_t len, struct post_text *pt,
 	const char	*end = data + len, *p, *next;
 	int		 n, line = 1;
 
+	/* Jekyll reads files as "bom|utf-8": a byte order mark is skipped. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		data += 3;
 	n = line_end(data, end, &next);
 	if (!is_fence(data, (size_t)n, "---")) {
 		pt->yaml = data;
@@ -415,6 +418,9 @@ read_fields(const struct config *cfg, struct post *post,
 		post->image = absolute(cfg, v);
 	if ((v = yamlu_scalar(lang)) != NULL)
 		post->lang = xstrdup(v);
+	if ((v = yamlu_scalar(yamlu_get(doc, root, "excerpt_separator"))) !=
+	    NULL)
+		post->excerpt_separator = xstrdup(v);
 	return (0);
 }
 
@@ -542,7 +548,8 @@ post_render(const struct config *cfg, struct post *post, char **cause)
 	}
 	if (post->summary == NULL)
 		post->summary = render_excerpt(pt.body, pt.bodylen,
-		    post->format, cfg->excerpt_separator);
+		    post->format, post->excerpt_separator != NULL ?
+		    post->excerpt_separator : cfg->excerpt_separator);
 	post->content = cfg->excerpt_only ? xstrdup("") :
 	    render_html(pt.body, pt.bodylen, post->format, post->url);
 	free(data);
@@ -574,6 +581,7 @@ post_free(struct post *post)
 	free(post->summary);
 	free(post->image);
 	free(post->lang);
+	free(post->excerpt_separator);
 	free(post->content);
 	free(post);
 }

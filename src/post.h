@@ -33,6 +33,7 @@ struct post {
 	char		*summary;	/* description or excerpt, plain text */
 	char		*image;		/* absolute URL, or NULL */
 	char		*lang;
+	char		*excerpt_separator; /* the post's own, or NULL */
 
 	/* What the file looked like when read, to notice real changes. */
 	dev_t		 dev;

@@ -34,7 +34,9 @@ static void	remove_file(struct publisher *, const char *,
 static void	publish_one(struct publisher *, struct feed *,
 		    enum feed_format, struct buf *, struct fileio_batch *,
 		    struct publish_stats *);
-static void	write_failed(const char *, int, void *);
+static void	write_done(const char *, int, void *);
+static int	listed(char *const *, const char *);
+static int	tag_wanted(const struct config *, const char *);
 static int	path_cmp(const void *, const void *);
 static void	free_owners(struct strmap *);
 
@@ -180,12 +182,37 @@ publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
 	free(rel);
 }
 
-/* Report a file that could not be put in place. */
+/* Whether name is in a NULL-terminated list. */
+static int
+listed(char *const *list, const char *name)
+{
+	for (; list != NULL && *list != NULL; list++) {
+		if (strcmp(*list, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Whether a tag gets feeds: feedd.tags, feed.tags.only and .except. */
+static int
+tag_wanted(const struct config *cfg, const char *name)
+{
+	if (!cfg->tags || listed(cfg->tags_except, name))
+		return (0);
+	return (cfg->tags_only == NULL || listed(cfg->tags_only, name));
+}
+
+/* Count and report a file put in place, or one that could not be. */
 static void
-write_failed(const char *path, int err, void *arg)
+write_done(const char *path, int err, void *arg)
 {
 	struct publish_stats *st = arg;
 
+	if (err == 0) {
+		log_debug("wrote %s", path);
+		st->written++;
+		return;
+	}
 	log_error("cannot write %s: %s", path, strerror(err));
 	st->failed++;
 }
@@ -202,7 +229,8 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	for (i = 0; i < n; i++) {
 		if (feeds[i]->kind == FEED_CATEGORY && !pub->cfg->categories)
 			continue;
-		if (feeds[i]->kind == FEED_TAG && !pub->cfg->tags)
+		if (feeds[i]->kind == FEED_TAG && !tag_wanted(pub->cfg,
+		    feeds[i]->name))
 			continue;
 		if (pub->cfg->formats & FORMAT_ATOM)
 			publish_one(pub, feeds[i], FORMAT_ATOM, &out, batch,
@@ -211,7 +239,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 			publish_one(pub, feeds[i], FORMAT_RSS, &out, batch,
 			    st);
 	}
-	st->written += fileio_batch_commit(batch, write_failed, st);
+	fileio_batch_commit(batch, write_done, st);
 	fileio_batch_free(batch);
 	buf_free(&out);
 }

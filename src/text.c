@@ -2,10 +2,12 @@
  * Text clean-up: XML-safe character data and plain-text filters.
  */
 #include <ctype.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wctype.h>
 
 #include "buf.h"
 #include "text.h"
@@ -13,6 +15,8 @@
 
 static size_t	utf8_decode(const unsigned char *, size_t, uint32_t *);
 static int	xml_char_allowed(uint32_t);
+static locale_t	unicode_locale(void);
+static int	starts_tag(const char *);
 
 /*
  * Decode one UTF-8 sequence at s (n bytes available).  Returns its length,
@@ -51,6 +55,115 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return (0);
 	*cp = c;
 	return (len);
+}
+
+/* Decode one UTF-8 character. */
+size_t
+text_utf8_next(const char *s, size_t len, uint32_t *cp)
+{
+	return (utf8_decode((const unsigned char *)s, len, cp));
+}
+
+/* Append a code point as UTF-8. */
+void
+text_utf8_put(struct buf *b, uint32_t c)
+{
+	char	 u[4];
+
+	if (c < 0x80) {
+		u[0] = (char)c;
+		buf_add(b, u, 1);
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | (c >> 6));
+		u[1] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 2);
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | (c >> 12));
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (c >> 18));
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		buf_add(b, u, 4);
+	}
+}
+
+/*
+ * A UTF-8 locale for Unicode character classes, made once and never
+ * changed, whatever the process locale is.  NULL if the system has none.
+ */
+static locale_t
+unicode_locale(void)
+{
+	static locale_t	 loc;
+	static int	 tried;
+
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return (loc);
+}
+
+/* Whether c is a letter, mark or digit (non-ASCII: if no locale, yes). */
+int
+text_is_alnum(uint32_t c)
+{
+	locale_t	 loc;
+
+	if (c < 0x80)
+		return (isalnum((int)c));
+	if ((loc = unicode_locale()) == (locale_t)0)
+		return (1);
+	return (iswalnum_l((wint_t)c, loc) || (c >= 0x300 && c < 0x370));
+}
+
+/* Unicode lower case of c. */
+uint32_t
+text_to_lower(uint32_t c)
+{
+	locale_t	 loc;
+
+	if (c < 0x80)
+		return ((uint32_t)tolower((int)c));
+	if ((loc = unicode_locale()) == (locale_t)0)
+		return (c);
+	return ((uint32_t)towlower_l((wint_t)c, loc));
+}
+
+/* Lower-case a UTF-8 string; invalid bytes are copied as they are. */
+char *
+text_lower(const char *s)
+{
+	struct buf	 out = BUF_INIT;
+	size_t		 len = strlen(s), i = 0, n;
+	uint32_t	 c;
+
+	buf_add(&out, "", 0);
+	while (i < len) {
+		if ((n = text_utf8_next(s + i, len - i, &c)) == 0) {
+			buf_addc(&out, s[i++]);
+			continue;
+		}
+		text_utf8_put(&out, text_to_lower(c));
+		i += n;
+	}
+	return (buf_take(&out));
+}
+
+/*
+ * Whether the '<' at p opens a tag as HTML defines it: an ASCII letter,
+ * '/', '!' or '?' follows.  ("<反弹>" in a Chinese title is words, which
+ * Liquid's strip_html would drop.)
+ */
+static int
+starts_tag(const char *p)
+{
+	return (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!' ||
+	    p[1] == '?');
 }
 
 /* Whether XML 1.0 allows code point c in character data. */
@@ -94,6 +207,27 @@ text_xml_clean(const char *s, size_t len, size_t *bad)
 	return (buf_take(&out));
 }
 
+/* Whether the bytes need no cleaning; the common ASCII case is quick. */
+int
+text_xml_is_clean(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		 i = 0, n;
+	uint32_t	 c;
+
+	while (i < len) {
+		if (p[i] >= 0x20 && p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &c);
+		if (n == 0 || !xml_char_allowed(c))
+			return (0);
+		i += n;
+	}
+	return (1);
+}
+
 /* Offset of the first invalid UTF-8 sequence, or len. */
 size_t
 text_utf8_check(const char *s, size_t len)
@@ -130,8 +264,10 @@ text_strip_html(const char *s)
 		if (strncmp(p, "<!--", 4) == 0) {
 			end = strstr(p + 4, "-->");
 			p = end != NULL ? end + 3 : p + strlen(p);
-		} else if (strncasecmp(p, "<script", 7) == 0 ||
-		    strncasecmp(p, "<style", 6) == 0) {
+		} else if ((strncasecmp(p, "<script", 7) == 0 &&
+		    !isalnum((unsigned char)p[7]) && p[7] != '-') ||
+		    (strncasecmp(p, "<style", 6) == 0 &&
+		    !isalnum((unsigned char)p[6]) && p[6] != '-')) {
 			const char *close = p[2] == 'c' || p[2] == 'C' ?
 			    "</script" : "</style";
 
@@ -142,8 +278,7 @@ text_strip_html(const char *s)
 				end = strchr(end, '>');
 				p = end != NULL ? end + 1 : p + strlen(p);
 			}
-		} else if ((isalpha((unsigned char)p[1]) || p[1] == '/' ||
-		    p[1] == '!' || p[1] == '?') && (end = strchr(p, '>')) != NULL)
+		} else if (starts_tag(p) && (end = strchr(p, '>')) != NULL)
 			p = end + 1;
 		else {
 			/* '<' opening no tag is text: "a < b", "<10倍 & 5%>". */

@@ -8,6 +8,9 @@
 #define FEEDD_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
 
 /*
  * Copy len bytes, replacing each invalid UTF-8 sequence by U+FFFD and
@@ -17,6 +20,9 @@
  */
 char	*text_xml_clean(const char *, size_t, size_t *bad);
 
+/* Whether len bytes are already valid UTF-8 that XML 1.0 allows. */
+int	 text_xml_is_clean(const char *, size_t);
+
 /* Offset of the first invalid UTF-8 sequence, or len if there is none. */
 size_t	 text_utf8_check(const char *, size_t);
 
@@ -25,6 +31,25 @@ char	*text_strip_html(const char *);
 
 /* Collapse runs of white space to one space and trim both ends. */
 char	*text_squeeze_space(const char *);
+
+/*
+ * Decode the UTF-8 character at s (len bytes available) into *cp.
+ * Returns its length, or 0 if the bytes are not valid UTF-8.
+ */
+size_t	 text_utf8_next(const char *, size_t, uint32_t *);
+
+/* Append code point cp to b as UTF-8. */
+void	 text_utf8_put(struct buf *, uint32_t);
+
+/*
+ * Unicode classes as Ruby's regexps see them: letters, marks and digits
+ * count as alphanumeric; lower-casing is Unicode's simple mapping.
+ */
+int	 text_is_alnum(uint32_t);
+uint32_t text_to_lower(uint32_t);
+
+/* Lower-case a UTF-8 string (new string). */
+char	*text_lower(const char *);
 
 /* Whether s is NULL or holds only white space. */
 int	 text_is_blank(const char *);

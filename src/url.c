@@ -2,10 +2,12 @@
  * URL escaping, slugs and reference resolution.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -76,21 +78,27 @@ url_normalize(struct buf *b, const char *s)
 }
 
 /*
- * Jekyll's slugify: runs of characters outside the mode's set become one
- * hyphen, and leading and trailing hyphens go.  Non-ASCII bytes count as
- * letters, as Ruby's [[:alnum:]] treats most of them.
+ * Jekyll's slugify: runs of characters outside the mode's set (Unicode
+ * letters, marks and digits, plus some punctuation in pretty mode) become
+ * one hyphen, and leading and trailing hyphens go.
  */
 char *
 url_slugify(const char *s, enum url_slug_mode mode, int cased)
 {
 	struct buf	 out = BUF_INIT;
-	const unsigned char *p;
+	size_t		 len = strlen(s), i = 0, n;
+	uint32_t	 c;
 	int		 keep, gap = 0;
 
 	buf_add(&out, "", 0);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		keep = *p >= 0x80 || isalnum(*p) || (mode == SLUG_PRETTY &&
-		    strchr("._~!$&'()+,;=@", *p) != NULL);
+	while (i < len) {
+		if ((n = text_utf8_next(s + i, len - i, &c)) == 0) {
+			c = 0xfffd;	/* not a letter: becomes a hyphen */
+			n = 1;
+		}
+		i += n;
+		keep = text_is_alnum(c) || (mode == SLUG_PRETTY && c < 0x80 &&
+		    strchr("._~!$&'()+,;=@", (int)c) != NULL);
 		if (!keep) {
 			gap = 1;
 			continue;
@@ -98,7 +106,7 @@ url_slugify(const char *s, enum url_slug_mode mode, int cased)
 		if (gap && out.len > 0)
 			buf_addc(&out, '-');
 		gap = 0;
-		buf_addc(&out, (char)(cased ? *p : tolower(*p)));
+		text_utf8_put(&out, cased ? c : text_to_lower(c));
 	}
 	return (buf_take(&out));
 }
@@ -193,8 +201,9 @@ url_resolve(const char *base, const char *ref)
 	pathlen = strcspn(bpath, "?#");
 	buf_add(&out, base, auth);
 	if (ref[0] == '\0' || ref[0] == '#' || ref[0] == '?') {
-		buf_add(&out, bpath, ref[0] == '#' ?
-		    pathlen + strcspn(bpath + pathlen, "#") : pathlen);
+		/* Same document: keep the base's query unless ref has one. */
+		buf_add(&out, bpath, ref[0] == '?' ? pathlen :
+		    pathlen + strcspn(bpath + pathlen, "#"));
 		buf_adds(&out, ref);
 		return (buf_take(&out));
 	}

@@ -33,11 +33,12 @@ yamlu_load(const char *data, size_t len, int first_line,
 	    len);
 	ok = yaml_parser_load(&parser, doc);
 	if (!ok) {
-		/* A problem found only at the end of the text ("did not find
-		 * expected ']'") is better placed where its context began. */
+		/* An unclosed list or mapping ("did not find expected ']'")
+		 * is found later; point where it began. */
 		yaml_mark_t mark = parser.problem_mark;
 
-		if (parser.context != NULL && mark.index >= len)
+		if (parser.context != NULL && (mark.index >= len ||
+		    strstr(parser.context, "flow") != NULL))
 			mark = parser.context_mark;
 
 		xasprintf(cause, "%zu: invalid YAML: %s%s%s",
