@@ -1,0 +1,85 @@
+/*
+ * Site and feedd settings: the site's own _config.yml (Jekyll keys and
+ * jekyll-feed's feed: block), overlaid by an optional --config file, whose
+ * feedd: block holds feedd's own settings.  A config is built whole by
+ * config_load and then only read; reloading builds a new one.
+ */
+#ifndef FEEDD_CONFIG_H
+#define FEEDD_CONFIG_H
+
+#include <stddef.h>
+
+enum feed_format {
+	FORMAT_ATOM = 1,
+	FORMAT_RSS = 2,
+};
+
+struct author {
+	char	*name;
+	char	*email;
+	char	*uri;
+};
+
+struct config {
+	char		*site_dir;	/* the Jekyll site root */
+	char		*output_dir;	/* where feeds are written */
+	char		*config_file;	/* --config file, or NULL */
+
+	/* Jekyll site settings. */
+	char		*url;		/* no trailing slash; may be "" */
+	char		*id_url;	/* url as written, for jekyll-feed ids */
+	char		*baseurl;	/* "" or "/path", no trailing slash */
+	char		*title;
+	char		*description;
+	char		*lang;
+	char		*timezone;	/* NULL means UTC */
+	struct author	 author;
+	char		*permalink;	/* URL template, style names expanded */
+	char		*excerpt_separator;
+	char		**markdown_ext;	/* without dots */
+	char		**exclude;	/* site-relative paths not read */
+	int		 future;	/* publish future-dated posts now */
+
+	/* jekyll-feed settings. */
+	char		*feed_path;	/* site Atom feed, e.g. "feed.xml" */
+	int		 posts_limit;
+	int		 excerpt_only;
+	char		**tags_only;	/* NULL: every tag */
+	char		**tags_except;
+
+	/* feedd settings. */
+	char		*category_path;	/* pattern with {name} */
+	char		*tag_path;	/* pattern with {name} */
+	int		 formats;	/* enum feed_format bits */
+	int		 categories;	/* write category feeds */
+	int		 tags;		/* write tag feeds */
+	int		 debounce_ms;
+};
+
+/* Command-line values that take precedence over every file. */
+struct config_overrides {
+	const char	*site_dir;
+	const char	*output_dir;
+	const char	*config_file;
+};
+
+/*
+ * Build a config.  Returns a new config (free with config_free), or NULL
+ * with *errors set to a new string of "file:line: message" lines, every
+ * problem found.  Warnings (unknown keys) are appended to *warnings (a new
+ * string, or NULL when there are none) in both cases.
+ */
+struct config	*config_load(const struct config_overrides *, char **errors,
+		    char **warnings);
+void		 config_free(struct config *);
+
+/*
+ * config_load for the commands: log every warning and error, and install
+ * the site's time zone.  Returns NULL if the configuration is unusable.
+ */
+struct config	*config_open(const struct config_overrides *);
+
+/* Whether a post file extension (without the dot) is Markdown. */
+int		 config_is_markdown(const struct config *, const char *);
+
+#endif
