@@ -1,6 +1,7 @@
 /*
  * Rendering feeds to files and keeping the output folder's manifest.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct publisher {
 };
 
 static void	read_manifest(struct publisher *);
+static void	remove_stale_temps(struct publisher *);
 static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
@@ -72,6 +74,48 @@ read_manifest(struct publisher *pub)
 	free(path);
 }
 
+/*
+ * Remove temporary files a killed feedd left in the folders of its
+ * feeds.  Only names fileio_replace makes are touched.
+ */
+static void
+remove_stale_temps(struct publisher *pub)
+{
+	struct strmap	*dirs = strmap_create();
+	size_t		 pos = 0;
+	const char	*key, *slash;
+	void		*value;
+	char		*dir, *path;
+	DIR		*d;
+	struct dirent	*de;
+
+	strmap_put(dirs, "", pub);
+	while (strmap_next(pub->previous, &pos, &key, &value)) {
+		if ((slash = strrchr(key, '/')) != NULL) {
+			dir = xstrndup(key, (size_t)(slash - key));
+			strmap_put(dirs, dir, pub);
+			free(dir);
+		}
+	}
+	pos = 0;
+	while (strmap_next(dirs, &pos, &key, &value)) {
+		dir = output_path(pub, key);
+		if ((d = opendir(dir)) != NULL) {
+			while ((de = readdir(d)) != NULL) {
+				if (!fileio_is_temp(de->d_name))
+					continue;
+				xasprintf(&path, "%s/%s", dir, de->d_name);
+				if (unlink(path) == 0)
+					log_debug("removed stale %s", path);
+				free(path);
+			}
+			closedir(d);
+		}
+		free(dir);
+	}
+	strmap_free(dirs);
+}
+
 /* Create a publisher. */
 struct publisher *
 publish_create(const struct config *cfg)
@@ -82,6 +126,7 @@ publish_create(const struct config *cfg)
 	pub->owners = strmap_create();
 	pub->previous = strmap_create();
 	read_manifest(pub);
+	remove_stale_temps(pub);
 	return (pub);
 }
 

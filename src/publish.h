@@ -4,7 +4,8 @@
  * the files of feeds that lost their last post, and keeps a manifest of
  * the files it owns in the output folder, so feeds of names that vanished
  * while feedd was not running are removed too, and nothing else there is
- * ever touched.  It also refuses to let two feeds share one file.
+ * ever touched.  It also refuses to let two feeds share one file, and
+ * clears temporary files a killed feedd left behind.
  */
 #ifndef FEEDD_PUBLISH_H
 #define FEEDD_PUBLISH_H

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -36,6 +37,7 @@ struct watch {
 
 static int	find_inotify_fd(void);
 static int	start(struct watch *, char **);
+static int	is_hard_link(const struct watch *, const char *);
 static void	handle(struct watch *, const struct inotify_event *,
 		    struct watch_changes *);
 
@@ -152,6 +154,21 @@ watch_fd(const struct watch *w)
 	return (w->fd);
 }
 
+/* Whether the site-relative file is a hard link to another name. */
+static int
+is_hard_link(const struct watch *w, const char *rel)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 linked;
+
+	xasprintf(&path, "%s%s", w->root, rel);
+	linked = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_nlink > 1;
+	free(path);
+	return (linked);
+}
+
 /* Classify one event. */
 static void
 handle(struct watch *w, const struct inotify_event *ev,
@@ -200,9 +217,9 @@ handle(struct watch *w, const struct inotify_event *ev,
 		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
 		    IN_MOVED_FROM))
 			ch->config = 1;
-	} else if (!(ev->mask & IN_CREATE)) {
-		/* IN_CREATE alone may show a half-written file; its
-		 * IN_CLOSE_WRITE follows. */
+	} else if (!(ev->mask & IN_CREATE) || is_hard_link(w, rel)) {
+		/* A created file is read at its IN_CLOSE_WRITE, never half
+		 * written; only a hard link (ln, tar, cp -l) has none. */
 		strmap_put(ch->files, rel, w);
 	}
 	free(rel);
