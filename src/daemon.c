@@ -313,8 +313,8 @@ flush(struct daemon *d)
 	struct watch_changes *ch = &d->changes;
 	struct site_stats st;
 	struct publish_stats pst;
-	struct feed	**feeds, **dirty;
-	size_t		 n, ndirty = 0, i, pos, reread = 0;
+	struct feed	**dirty;
+	size_t		 ndirty, pos, reread = 0;
 	const char	*key;
 	void		*value;
 	char		*cause;
@@ -350,18 +350,12 @@ flush(struct daemon *d)
 	changes_clear(ch);
 	schedule_next(d, index_publish_due(d->idx, now));
 
-	feeds = index_feeds(d->idx, &n);
-	dirty = xcalloc(n, sizeof *dirty);
-	for (i = 0; i < n; i++) {
-		if (feeds[i]->dirty)
-			dirty[ndirty++] = feeds[i];
-	}
+	dirty = index_dirty_feeds(d->idx, &ndirty);
 	memset(&pst, 0, sizeof pst);
 	publish_feeds(d->pub, dirty, ndirty, &pst);
 	index_clean(d->idx);
 	publish_save_manifest(d->pub);
 	free(dirty);
-	free(feeds);
 	if (ndirty > 0 || reread > 0) {
 		log_info("%zu posts changed, %zu feeds affected: %zu files "
 		    "written, %zu removed, %zu failed (%lld ms)", reread,

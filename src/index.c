@@ -16,6 +16,9 @@ struct index {
 	struct strmap	*categories;	/* name -> struct feed */
 	struct strmap	*tags;		/* name -> struct feed */
 	struct feed	 site;
+	struct feed	**dirty;	/* feeds changed since index_clean */
+	size_t		 ndirty;
+	size_t		 dirtycap;
 	int		 bulk;
 };
 
@@ -23,14 +26,14 @@ static int	post_newer(const struct post *, const struct post *);
 static int	post_cmp(const void *, const void *);
 static int	feed_cmp(const void *, const void *);
 static struct feed *feed_get(struct strmap *, enum feed_kind, const char *);
-static void	feed_insert(struct feed *, struct post *, int);
-static void	feed_delete(struct feed *, struct post *);
+static void	mark_dirty(struct index *, struct feed *);
+static void	feed_insert(struct index *, struct feed *, struct post *);
+static void	feed_delete(struct index *, struct feed *, struct post *);
 static void	feed_free(struct feed *);
 static void	link_post(struct index *, struct post *);
 static void	unlink_post(struct index *, struct post *);
 static void	free_feeds(struct strmap *);
 static void	sort_feeds(struct strmap *);
-static void	clean_feeds(struct strmap *);
 
 /* Whether a sorts before b: newer first, then by path as Jekyll does. */
 static int
@@ -125,6 +128,7 @@ index_free(struct index *idx)
 	free_feeds(idx->categories);
 	free_feeds(idx->tags);
 	free(idx->site.posts);
+	free(idx->dirty);
 	free(idx);
 }
 
@@ -144,9 +148,24 @@ feed_get(struct strmap *m, enum feed_kind kind, const char *name)
 	return (f);
 }
 
+/* Remember that a feed changed. */
+static void
+mark_dirty(struct index *idx, struct feed *f)
+{
+	if (f->dirty)
+		return;
+	f->dirty = 1;
+	if (idx->ndirty == idx->dirtycap) {
+		idx->dirtycap = idx->dirtycap == 0 ? 64 : idx->dirtycap * 2;
+		idx->dirty = xreallocarray(idx->dirty, idx->dirtycap,
+		    sizeof *idx->dirty);
+	}
+	idx->dirty[idx->ndirty++] = f;
+}
+
 /* Insert a post: in order when the feed is sorted, else appended. */
 static void
-feed_insert(struct feed *f, struct post *post, int bulk)
+feed_insert(struct index *idx, struct feed *f, struct post *post)
 {
 	size_t	 lo = 0, hi = f->nposts, mid;
 
@@ -154,8 +173,8 @@ feed_insert(struct feed *f, struct post *post, int bulk)
 		f->cap = f->cap == 0 ? 4 : f->cap * 2;
 		f->posts = xreallocarray(f->posts, f->cap, sizeof *f->posts);
 	}
-	f->dirty = 1;
-	if (bulk || !f->sorted) {
+	mark_dirty(idx, f);
+	if (idx->bulk || !f->sorted) {
 		f->posts[f->nposts++] = post;
 		f->sorted = 0;
 		return;
@@ -175,7 +194,7 @@ feed_insert(struct feed *f, struct post *post, int bulk)
 
 /* Remove a post from a feed. */
 static void
-feed_delete(struct feed *f, struct post *post)
+feed_delete(struct index *idx, struct feed *f, struct post *post)
 {
 	size_t	 lo = 0, hi, mid, i;
 
@@ -198,7 +217,7 @@ feed_delete(struct feed *f, struct post *post)
 	memmove(f->posts + i, f->posts + i + 1,
 	    (f->nposts - i - 1) * sizeof *f->posts);
 	f->nposts--;
-	f->dirty = 1;
+	mark_dirty(idx, f);
 }
 
 /* Put a published post into its feeds. */
@@ -207,12 +226,12 @@ link_post(struct index *idx, struct post *post)
 {
 	char	**c;
 
-	feed_insert(&idx->site, post, idx->bulk);
+	feed_insert(idx, &idx->site, post);
 	for (c = post->categories; *c != NULL; c++)
-		feed_insert(feed_get(idx->categories, FEED_CATEGORY, *c), post,
-		    idx->bulk);
+		feed_insert(idx, feed_get(idx->categories, FEED_CATEGORY, *c),
+		    post);
 	for (c = post->tags; *c != NULL; c++)
-		feed_insert(feed_get(idx->tags, FEED_TAG, *c), post, idx->bulk);
+		feed_insert(idx, feed_get(idx->tags, FEED_TAG, *c), post);
 }
 
 /* Take a published post out of its feeds. */
@@ -221,11 +240,11 @@ unlink_post(struct index *idx, struct post *post)
 {
 	char	**c;
 
-	feed_delete(&idx->site, post);
+	feed_delete(idx, &idx->site, post);
 	for (c = post->categories; *c != NULL; c++)
-		feed_delete(strmap_get(idx->categories, *c), post);
+		feed_delete(idx, strmap_get(idx->categories, *c), post);
 	for (c = post->tags; *c != NULL; c++)
-		feed_delete(strmap_get(idx->tags, *c), post);
+		feed_delete(idx, strmap_get(idx->tags, *c), post);
 }
 
 /* Begin a bulk load. */
@@ -355,38 +374,38 @@ index_feeds(const struct index *idx, size_t *count)
 	return (all);
 }
 
-/* Clear dirty marks in a map and free its empty feeds. */
-static void
-clean_feeds(struct strmap *m)
+/* Changed feeds in the stable order of index_feeds (new array). */
+struct feed **
+index_dirty_feeds(const struct index *idx, size_t *count)
 {
-	struct feed	**empty = NULL;
-	size_t		 n = 0, pos = 0, i;
-	const char	*key;
-	void		*value;
-	struct feed	*f;
+	struct feed	**dirty;
 
-	while (strmap_next(m, &pos, &key, &value)) {
-		f = value;
-		f->dirty = 0;
-		if (f->nposts == 0) {
-			empty = xreallocarray(empty, n + 1, sizeof *empty);
-			empty[n++] = f;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		strmap_remove(m, empty[i]->name);
-		feed_free(empty[i]);
-	}
-	free(empty);
+	*count = idx->ndirty;
+	if (idx->ndirty == 0)
+		return (NULL);
+	dirty = xcalloc(idx->ndirty, sizeof *dirty);
+	memcpy(dirty, idx->dirty, idx->ndirty * sizeof *dirty);
+	qsort(dirty, idx->ndirty, sizeof *dirty, feed_cmp);
+	return (dirty);
 }
 
-/* Clear dirty marks; drop empty feeds. */
+/* Clear dirty marks; drop the changed feeds that have no posts left. */
 void
 index_clean(struct index *idx)
 {
-	idx->site.dirty = 0;
-	clean_feeds(idx->categories);
-	clean_feeds(idx->tags);
+	struct feed	*f;
+	size_t		 i;
+
+	for (i = 0; i < idx->ndirty; i++) {
+		f = idx->dirty[i];
+		f->dirty = 0;
+		if (f->nposts > 0 || f->kind == FEED_SITE)
+			continue;
+		strmap_remove(f->kind == FEED_CATEGORY ? idx->categories :
+		    idx->tags, f->name);
+		feed_free(f);
+	}
+	idx->ndirty = 0;
 }
 
 /* Number of published posts. */

@@ -66,7 +66,13 @@ int64_t		 index_publish_due(struct index *, int64_t now);
  */
 struct feed	**index_feeds(const struct index *, size_t *);
 
-/* Clear dirty marks and drop feeds that have no posts left. */
+/*
+ * The feeds changed since index_clean, in index_feeds order; NULL when
+ * none.  Returns a new array (caller frees the array only).
+ */
+struct feed	**index_dirty_feeds(const struct index *, size_t *);
+
+/* Clear dirty marks and drop changed feeds that have no posts left. */
 void		 index_clean(struct index *);
 
 /* Number of published posts and of pending (future) posts. */
