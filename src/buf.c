@@ -10,10 +10,8 @@
 #include "log.h"
 #include "xmalloc.h"
 
-static void	buf_reserve(struct buf *, size_t);
-
 /* Make room for n more bytes plus the terminating NUL. */
-static void
+void
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t	 need = b->len + n + 1;

@@ -351,24 +351,26 @@ static int
 load_file(const char *path, int optional, yaml_document_t *doc,
     struct buf *errors)
 {
-	char	*data, *cause;
-	size_t	 len;
+	struct buf	 data = BUF_INIT;
+	char		*cause;
+	int		 rc = 1;
 
-	if (fileio_read(path, CONFIG_MAX_BYTES, &data, &len) != 0) {
+	if (fileio_read(path, CONFIG_MAX_BYTES, &data) != 0) {
 		if (optional && errno == ENOENT)
-			return (0);
-		buf_addf(errors, "%s: cannot read: %s\n", path,
-		    errno == EFBIG ? "file too large" : strerror(errno));
-		return (-1);
-	}
-	if (yamlu_load(data, len, 1, doc, &cause) != 0) {
+			rc = 0;
+		else {
+			buf_addf(errors, "%s: cannot read: %s\n", path,
+			    errno == EFBIG ? "file too large" :
+			    strerror(errno));
+			rc = -1;
+		}
+	} else if (yamlu_load(data.data, data.len, 1, doc, &cause) != 0) {
 		buf_addf(errors, "%s:%s\n", path, cause);
 		free(cause);
-		free(data);
-		return (-1);
+		rc = -1;
 	}
-	free(data);
-	return (1);
+	buf_free(&data);
+	return (rc);
 }
 
 /* path made absolute against the current folder (new string). */

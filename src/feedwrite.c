@@ -32,17 +32,22 @@ static void	end(struct writer *);
 static void	attr(struct writer *, const char *, const char *);
 static void	text(struct writer *, const char *);
 static void	element(struct writer *, const char *, const char *);
+static void	raw(struct writer *, const char *);
+static void	raw_element(struct writer *, const char *, const char *);
 static const char *feed_title(const struct config *, const struct feed *,
 		    char **);
 static int64_t	feed_updated(const struct feed *, size_t);
 static void	atom_author(struct writer *, const struct author *);
 static void	atom_entry(struct writer *, const struct config *,
-		    const struct post *);
-static void	rss_item(struct writer *, const struct post *);
+		    const struct post *, const struct rendered *);
+static void	rss_item(struct writer *, const struct post *,
+		    const struct rendered *);
 static void	render_atom(struct writer *, const struct config *,
-		    const struct feed *, size_t, const char *);
+		    const struct feed *, size_t, const char *,
+		    const struct rendered *const *);
 static void	render_rss(struct writer *, const struct config *,
-		    const struct feed *, size_t, const char *);
+		    const struct feed *, size_t, const char *,
+		    const struct rendered *const *);
 static int	category_listed(char *const *, const char *);
 static char	*self_url(const char *, const struct config *, const char *);
 
@@ -97,6 +102,23 @@ text(struct writer *wr, const char *value)
 	    &alloc)) < 0)
 		wr->rc = -1;
 	free(alloc);
+}
+
+/* Write text that is already valid and escaped. */
+static void
+raw(struct writer *wr, const char *xml)
+{
+	if (xmlTextWriterWriteRaw(wr->w, BAD_CAST xml) < 0)
+		wr->rc = -1;
+}
+
+/* Write <name>xml</name> with xml already escaped. */
+static void
+raw_element(struct writer *wr, const char *name, const char *xml)
+{
+	start(wr, name);
+	raw(wr, xml);
+	end(wr);
 }
 
 /* Write <name>value</name>. */
@@ -183,7 +205,7 @@ self_url(const char *siteurl, const struct config *cfg, const char *selfpath)
 /* One Atom entry. */
 static void
 atom_entry(struct writer *wr, const struct config *cfg,
-    const struct post *p)
+    const struct post *p, const struct rendered *r)
 {
 	char	 date[64];
 	char *const *c;
@@ -210,7 +232,7 @@ atom_entry(struct writer *wr, const struct config *cfg,
 		start(wr, "content");
 		attr(wr, "type", "html");
 		attr(wr, "xml:base", p->url);
-		text(wr, p->content != NULL ? p->content : "");
+		raw(wr, r->content_xml);
 		end(wr);
 	}
 	atom_author(wr, &p->author);
@@ -226,10 +248,10 @@ atom_entry(struct writer *wr, const struct config *cfg,
 		attr(wr, "term", *c);
 		end(wr);
 	}
-	if (p->summary != NULL && *p->summary != '\0') {
+	if (*r->summary_xml != '\0') {
 		start(wr, "summary");
 		attr(wr, "type", "html");
-		text(wr, p->summary);
+		raw(wr, r->summary_xml);
 		end(wr);
 	}
 	if (p->image != NULL) {
@@ -249,7 +271,8 @@ atom_entry(struct writer *wr, const struct config *cfg,
 /* A whole Atom feed of its first n posts. */
 static void
 render_atom(struct writer *wr, const struct config *cfg,
-    const struct feed *f, size_t n, const char *selfpath)
+    const struct feed *f, size_t n, const char *selfpath,
+    const struct rendered *const *entries)
 {
 	char	*self, *id, *home, *alloc, date[64];
 	size_t	 i;
@@ -290,7 +313,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 		element(wr, "subtitle", cfg->description);
 	atom_author(wr, &cfg->author);
 	for (i = 0; i < n; i++)
-		atom_entry(wr, cfg, f->posts[i]);
+		atom_entry(wr, cfg, f->posts[i], entries[i]);
 	end(wr);
 	free(home);
 	free(id);
@@ -299,7 +322,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 
 /* One RSS item. */
 static void
-rss_item(struct writer *wr, const struct post *p)
+rss_item(struct writer *wr, const struct post *p, const struct rendered *r)
 {
 	char	 date[64];
 	char *const *c;
@@ -332,16 +355,17 @@ rss_item(struct writer *wr, const struct post *p)
 		if (!category_listed(p->categories, *c))
 			element(wr, "category", *c);
 	}
-	element(wr, "description", p->summary != NULL ? p->summary : "");
-	if (p->content != NULL && *p->content != '\0')
-		element(wr, "content:encoded", p->content);
+	raw_element(wr, "description", r->summary_xml);
+	if (*r->content_xml != '\0')
+		raw_element(wr, "content:encoded", r->content_xml);
 	end(wr);
 }
 
 /* A whole RSS 2.0 feed of its first n posts. */
 static void
 render_rss(struct writer *wr, const struct config *cfg,
-    const struct feed *f, size_t n, const char *selfpath)
+    const struct feed *f, size_t n, const char *selfpath,
+    const struct rendered *const *entries)
 {
 	char	*self, *home, *alloc, *generator, date[64];
 	const char *title;
@@ -374,7 +398,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	datetime_rfc822(feed_updated(f, n), date, sizeof date);
 	element(wr, "lastBuildDate", date);
 	for (i = 0; i < n; i++)
-		rss_item(wr, f->posts[i]);
+		rss_item(wr, f->posts[i], entries[i]);
 	end(wr);
 	end(wr);
 	free(home);
@@ -384,7 +408,8 @@ render_rss(struct writer *wr, const struct config *cfg,
 /* Render a feed into out. */
 int
 feedwrite_render(const struct config *cfg, const struct feed *f,
-    enum feed_format format, const char *selfpath, struct buf *out)
+    enum feed_format format, const char *selfpath,
+    const struct rendered *const *entries, struct buf *out)
 {
 	struct writer	 wr;
 	xmlBufferPtr	 xb;
@@ -404,9 +429,9 @@ feedwrite_render(const struct config *cfg, const struct feed *f,
 	n = f->nposts < (size_t)cfg->posts_limit ? f->nposts :
 	    (size_t)cfg->posts_limit;
 	if (format == FORMAT_ATOM)
-		render_atom(&wr, cfg, f, n, selfpath);
+		render_atom(&wr, cfg, f, n, selfpath, entries);
 	else
-		render_rss(&wr, cfg, f, n, selfpath);
+		render_rss(&wr, cfg, f, n, selfpath, entries);
 	if (xmlTextWriterEndDocument(wr.w) < 0)
 		wr.rc = -1;
 	xmlFreeTextWriter(wr.w);

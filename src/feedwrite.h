@@ -11,13 +11,15 @@
 #include "buf.h"
 #include "config.h"
 #include "index.h"
+#include "rcache.h"
 
 /*
- * Render the newest posts_limit posts of feed (each already through
- * post_render) as format; selfpath is the feed's path in the output
- * folder.  Appends to out; returns 0, or -1 if libxml2 failed.
+ * Render the newest posts_limit posts of feed as format, entries[i]
+ * being the body of feed->posts[i]; selfpath is the feed's path in the
+ * output folder.  Appends to out; returns 0, or -1 if libxml2 failed.
  */
 int	feedwrite_render(const struct config *, const struct feed *,
-	    enum feed_format, const char *selfpath, struct buf *out);
+	    enum feed_format, const char *selfpath,
+	    const struct rendered *const *entries, struct buf *out);
 
 #endif

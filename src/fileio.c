@@ -20,14 +20,14 @@ static int	write_all(int, const void *, size_t);
 
 /* Read a whole regular file without following symbolic links. */
 int
-fileio_read(const char *path, size_t max, char **data, size_t *len)
+fileio_read(const char *path, size_t max, struct buf *b)
 {
 	struct stat	 st;
-	char		*p;
-	size_t		 got = 0;
 	ssize_t		 n;
+	size_t		 size;
 	int		 fd, saved;
 
+	buf_reset(b);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK)) == -1)
 		return (-1);
@@ -41,25 +41,20 @@ fileio_read(const char *path, size_t max, char **data, size_t *len)
 		errno = EFBIG;
 		goto fail;
 	}
-	p = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, p + got, (size_t)st.st_size - got);
+	size = (size_t)st.st_size;
+	buf_reserve(b, size);
+	while (b->len < size) {
+		n = read(fd, b->data + b->len, size - b->len);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			saved = errno;
-			free(p);
-			errno = saved;
+		if (n == -1)
 			goto fail;
-		}
 		if (n == 0)
 			break;		/* truncated while we read */
-		got += (size_t)n;
+		b->len += (size_t)n;
 	}
+	b->data[b->len] = '\0';
 	close(fd);
-	p[got] = '\0';
-	*data = p;
-	*len = got;
 	return (0);
 
 fail:
@@ -69,18 +64,34 @@ fail:
 	return (-1);
 }
 
-/* Whether path already holds exactly these bytes. */
+/* Whether path already holds exactly these bytes (compared in chunks). */
 static int
 same_contents(const char *path, const void *data, size_t len)
 {
-	char	*old;
-	size_t	 oldlen;
-	int	 same;
+	struct stat	 st;
+	char		 chunk[65536];
+	const char	*p = data;
+	size_t		 done = 0;
+	ssize_t		 n;
+	int		 fd, same = 0;
 
-	if (fileio_read(path, len, &old, &oldlen) != 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
 		return (0);
-	same = oldlen == len && memcmp(old, data, len) == 0;
-	free(old);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == len) {
+		same = 1;
+		while (same && done < len) {
+			n = read(fd, chunk, sizeof chunk);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0 || (size_t)n > len - done ||
+			    memcmp(chunk, p + done, (size_t)n) != 0)
+				same = 0;
+			else
+				done += (size_t)n;
+		}
+	}
+	close(fd);
 	return (same);
 }
 

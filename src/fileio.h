@@ -6,13 +6,15 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /*
  * Read a regular file of at most max bytes (symbolic links are not
- * followed) into a new NUL-terminated buffer the caller frees.  Returns 0,
- * or -1 with errno set (EFBIG when larger than max, EINVAL when not a
- * regular file).
+ * followed) into b, replacing its contents; b's memory is reused, so one
+ * buffer serves many reads.  Returns 0, or -1 with errno set (EFBIG when
+ * larger than max, EINVAL when not a regular file).
  */
-int	fileio_read(const char *, size_t max, char **, size_t *);
+int	fileio_read(const char *, size_t max, struct buf *);
 
 /*
  * Make path hold exactly len bytes of data.  If it already does, nothing

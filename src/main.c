@@ -30,10 +30,21 @@ struct options {
 	int		 verbosity;
 };
 
+static int64_t	elapsed_ms(int64_t);
 static void	usage(FILE *);
 static int	parse_options(int, char **, struct options *);
 static int	cmd_build(const struct options *);
 static int	cmd_check_config(const struct options *);
+
+/* Milliseconds on the monotonic clock since since_ms. */
+static int64_t
+elapsed_ms(int64_t since_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - since_ms);
+}
 
 /* Print the synopsis. */
 static void
@@ -162,6 +173,7 @@ cmd_build(const struct options *o)
 	struct publish_stats pst;
 	struct feed	**feeds;
 	size_t		 nfeeds;
+	int64_t		 start;
 	int		 rc = EXIT_OK;
 
 	if ((cfg = config_open(&o->ov)) == NULL)
@@ -172,6 +184,7 @@ cmd_build(const struct options *o)
 		return (EXIT_WRITE);
 	}
 	idx = index_create();
+	start = elapsed_ms(0);
 	if (site_load(cfg, NULL, idx, cfg->future ? INT64_MAX :
 	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
 		index_free(idx);
@@ -179,10 +192,16 @@ cmd_build(const struct options *o)
 		return (EXIT_USAGE);
 	}
 
+	log_debug("read %zu post files in %lld ms", sst.files,
+	    (long long)elapsed_ms(start));
+
 	memset(&pst, 0, sizeof pst);
+	start = elapsed_ms(0);
 	pub = publish_create(cfg);
 	feeds = index_feeds(idx, &nfeeds);
 	publish_feeds(pub, feeds, nfeeds, &pst);
+	log_debug("rendered and wrote %zu feeds in %lld ms", nfeeds,
+	    (long long)elapsed_ms(start));
 	if (publish_finish_full(pub, &pst) != 0 || pst.failed > 0)
 		rc = EXIT_WRITE;
 	log_info("%zu posts (%zu skipped, %zu unpublished, %zu scheduled), "

@@ -427,16 +427,17 @@ read_fields(const struct config *cfg, struct post *post,
 /* Read and parse one post file. */
 enum post_status
 post_load(const struct config *cfg, const char *path, const char *relpath,
-    struct post **out, char **cause, char **warning)
+    struct buf *scratch, struct post **out, char **cause, char **warning)
 {
+	struct buf	 local = BUF_INIT, *b = scratch != NULL ? scratch : &local;
 	struct post	*post = NULL;
 	struct post_name pn;
 	struct post_text pt;
 	struct stat	 st;
 	yaml_document_t	 doc;
 	yaml_node_t	*root;
-	const char	*base, *nul;
-	char		*data = NULL, *yerr;
+	const char	*base, *nul, *data;
+	char		*yerr;
 	size_t		 len;
 	enum post_status status = POST_INVALID;
 	int		 have_doc = 0, fm;
@@ -449,14 +450,15 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, " not a post name (YYYY-MM-DD-title.ext)");
 		return (POST_INVALID);
 	}
-	if (lstat(path, &st) != 0 || fileio_read(path, POST_MAX_BYTES, &data,
-	    &len) != 0) {
+	if (lstat(path, &st) != 0 || fileio_read(path, POST_MAX_BYTES, b) != 0) {
 		xasprintf(cause, " cannot read: %s", errno == EINVAL ?
 		    "not a regular file" : errno == EFBIG ? "file too large" :
 		    errno == ELOOP ? "symbolic links are not followed" :
 		    strerror(errno));
 		goto done;
 	}
+	data = b->data;
+	len = b->len;
 	if ((nul = memchr(data, '\0', len)) != NULL) {
 		const char *p;
 		int	 line = 1;
@@ -523,43 +525,38 @@ done:
 	}
 	if (have_doc)
 		yaml_document_delete(&doc);
-	free(data);
+	buf_free(&local);
 	free_name(&pn);
 	return (status);
 }
 
-/* Render the body into post->content (and the summary if needed). */
+/* Render the body for a feed. */
 int
-post_render(const struct config *cfg, struct post *post, char **cause)
+post_render(const struct config *cfg, const struct post *post,
+    struct buf *scratch, char **content, char **summary, char **cause)
 {
+	struct buf	 local = BUF_INIT, *b = scratch != NULL ? scratch : &local;
 	struct post_text pt;
-	char		*data;
-	size_t		 len;
+	int		 rc = 0;
 
-	if (post->content != NULL)
-		return (0);
-	if (fileio_read(post->path, POST_MAX_BYTES, &data, &len) != 0) {
+	if (fileio_read(post->path, POST_MAX_BYTES, b) != 0) {
 		xasprintf(cause, " cannot read: %s", strerror(errno));
-		goto fallback;
-	}
-	if (split_front_matter(data, len, &pt, cause) == -1) {
-		free(data);
-		goto fallback;
-	}
-	if (post->summary == NULL)
-		post->summary = render_excerpt(pt.body, pt.bodylen,
-		    post->format, post->excerpt_separator != NULL ?
+		rc = -1;
+	} else if (split_front_matter(b->data, b->len, &pt, cause) == -1)
+		rc = -1;
+	if (rc == -1) {
+		*summary = xstrdup(post->summary != NULL ? post->summary : "");
+		*content = xstrdup(*summary);
+	} else {
+		*summary = post->summary != NULL ? xstrdup(post->summary) :
+		    render_excerpt(pt.body, pt.bodylen, post->format,
+		    post->excerpt_separator != NULL ?
 		    post->excerpt_separator : cfg->excerpt_separator);
-	post->content = cfg->excerpt_only ? xstrdup("") :
-	    render_html(pt.body, pt.bodylen, post->format, post->url);
-	free(data);
-	return (0);
-
-fallback:
-	if (post->summary == NULL)
-		post->summary = xstrdup("");
-	post->content = xstrdup(post->summary);
-	return (-1);
+		*content = cfg->excerpt_only ? xstrdup("") :
+		    render_html(pt.body, pt.bodylen, post->format, post->url);
+	}
+	buf_free(&local);
+	return (rc);
 }
 
 /* Free a post. */
@@ -582,6 +579,5 @@ post_free(struct post *post)
 	free(post->image);
 	free(post->lang);
 	free(post->excerpt_separator);
-	free(post->content);
 	free(post);
 }

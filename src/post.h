@@ -1,8 +1,8 @@
 /*
  * One post: its front matter read into the fields a feed needs, its URL
  * and id computed as Jekyll does.  The body is not kept: post_render
- * reads it again when a feed first needs the content, so memory stays
- * proportional to the posts' metadata, not their text.
+ * reads it again when a feed needs the content (see rcache.h), so memory
+ * stays proportional to the posts' metadata, not their text.
  */
 #ifndef FEEDD_POST_H
 #define FEEDD_POST_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "config.h"
 #include "render.h"
 
@@ -30,7 +31,7 @@ struct post {
 	char		*url;		/* absolute link */
 	char		*id;		/* absolute jekyll-feed id */
 	struct author	 author;
-	char		*summary;	/* description or excerpt, plain text */
+	char		*summary;	/* description or excerpt; NULL: body's */
 	char		*image;		/* absolute URL, or NULL */
 	char		*lang;
 	char		*excerpt_separator; /* the post's own, or NULL */
@@ -40,8 +41,6 @@ struct post {
 	ino_t		 ino;
 	off_t		 size;
 	int64_t		 mtime_ns;
-
-	char		*content;	/* rendered HTML, once post_render ran */
 };
 
 /* Outcome of post_load other than success. */
@@ -52,22 +51,27 @@ enum post_status {
 };
 
 /*
- * Read the post at path (relpath is its path from the site root).  On
+ * Read the post at path (relpath is its path from the site root), through
+ * scratch (reused between calls; may be NULL).  On
  * POST_OK *out is a new post (free with post_free), and *warning may
  * be set to a problem the post survived.  On POST_INVALID *cause is set.
  * Both are new "LINE: message" or " message" strings, to print after
  * "path:".
  */
 enum post_status post_load(const struct config *, const char *path,
-		    const char *relpath, struct post **out, char **cause,
-		    char **warning);
+		    const char *relpath, struct buf *scratch, struct post **out,
+		    char **cause, char **warning);
 
 /*
- * Make post->content available, reading the body again.  Returns 0, or
- * -1 with *cause set when the file can no longer be read (the content
- * is then the summary, so a feed can still be written).
+ * Render the post's body, read again through scratch (reused between
+ * calls; may be NULL): *content gets its HTML with absolute links (empty
+ * with excerpt_only), *summary the front matter's summary or the body's
+ * first paragraph, both new strings.  Returns 0, or -1 with *cause set
+ * when the file can no longer be read (both are then the front matter's
+ * summary, so a feed can still be written).
  */
-int		 post_render(const struct config *, struct post *,
+int		 post_render(const struct config *, const struct post *,
+		    struct buf *scratch, char **content, char **summary,
 		    char **cause);
 
 void		 post_free(struct post *);

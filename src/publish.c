@@ -14,8 +14,15 @@
 #include "fileio.h"
 #include "log.h"
 #include "publish.h"
+#include "rcache.h"
 #include "strmap.h"
 #include "xmalloc.h"
+
+/*
+ * Rendered bodies kept between publishes: enough for the feeds a new post
+ * touches to find most of their other entries ready.
+ */
+#define RCACHE_BUDGET	(8 * 1024 * 1024)
 
 /* The manifest: one output-relative path per line. */
 #define MANIFEST_NAME	".feedd-manifest"
@@ -25,6 +32,7 @@ struct publisher {
 	const struct config *cfg;
 	struct strmap	*owners;	/* path -> description of its feed */
 	struct strmap	*previous;	/* paths of the manifest read at start */
+	struct rcache	*cache;		/* rendered bodies */
 	int		 manifest_dirty;
 };
 
@@ -34,7 +42,8 @@ static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
 static void	publish_one(struct publisher *, struct feed *,
-		    enum feed_format, struct buf *, struct fileio_batch *,
+		    enum feed_format, const struct rendered *const *,
+		    struct buf *, struct fileio_batch *,
 		    struct publish_stats *);
 static void	write_done(const char *, int, void *);
 static int	listed(char *const *, const char *);
@@ -56,21 +65,21 @@ output_path(const struct publisher *pub, const char *rel)
 static void
 read_manifest(struct publisher *pub)
 {
-	char	*path, *data, *line, *save;
-	size_t	 len;
+	struct buf	 data = BUF_INIT;
+	char		*path, *line, *save;
 
 	path = output_path(pub, MANIFEST_NAME);
-	if (fileio_read(path, MANIFEST_MAX, &data, &len) == 0) {
-		for (line = strtok_r(data, "\n", &save); line != NULL;
+	if (fileio_read(path, MANIFEST_MAX, &data) == 0 && data.len > 0) {
+		for (line = strtok_r(data.data, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {
 			/* Never trust a path that could leave the folder. */
 			if (line[0] == '/' || strstr(line, "..") != NULL)
 				continue;
 			strmap_put(pub->previous, line, pub);
 		}
-		free(data);
-	} else if (errno != ENOENT)
+	} else if (data.len == 0 && errno != ENOENT)
 		log_warn("%s", path);
+	buf_free(&data);
 	free(path);
 }
 
@@ -125,6 +134,7 @@ publish_create(const struct config *cfg)
 	pub->cfg = cfg;
 	pub->owners = strmap_create();
 	pub->previous = strmap_create();
+	pub->cache = rcache_create(RCACHE_BUDGET);
 	read_manifest(pub);
 	remove_stale_temps(pub);
 	return (pub);
@@ -151,6 +161,7 @@ publish_free(struct publisher *pub)
 		return;
 	free_owners(pub->owners);
 	strmap_free(pub->previous);
+	rcache_free(pub->cache);
 	free(pub);
 }
 
@@ -173,11 +184,11 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 /* Render and write one feed in one format. */
 static void
 publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
-    struct buf *out, struct fileio_batch *batch, struct publish_stats *st)
+    const struct rendered *const *entries, struct buf *out,
+    struct fileio_batch *batch, struct publish_stats *st)
 {
-	char		*rel, *owner, *path, *cause;
+	char		*rel, *owner, *path;
 	const char	*current;
-	size_t		 i, n;
 	int		 rc;
 
 	rel = feedname_path(pub->cfg, f, format);
@@ -204,17 +215,9 @@ publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
 	} else
 		free(owner);
 
-	n = f->nposts < (size_t)pub->cfg->posts_limit ? f->nposts :
-	    (size_t)pub->cfg->posts_limit;
-	for (i = 0; i < n; i++) {
-		if (post_render(pub->cfg, f->posts[i], &cause) != 0) {
-			log_warnx("%s:%s", f->posts[i]->path, cause);
-			free(cause);
-		}
-	}
 	buf_reset(out);
 	path = output_path(pub, rel);
-	if (feedwrite_render(pub->cfg, f, format, rel, out) != 0) {
+	if (feedwrite_render(pub->cfg, f, format, rel, entries, out) != 0) {
 		log_error("%s: rendering failed in libxml2", path);
 		st->failed++;
 	} else if ((rc = fileio_batch_add(batch, path, out->data,
@@ -269,23 +272,32 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 {
 	struct buf	 out = BUF_INIT;
 	struct fileio_batch *batch = fileio_batch_create();
-	size_t		 i;
+	const struct rendered **entries;
+	struct feed	*f;
+	size_t		 i, j, limit = (size_t)pub->cfg->posts_limit;
 
+	entries = xcalloc(limit, sizeof *entries);
 	for (i = 0; i < n; i++) {
-		if (feeds[i]->kind == FEED_CATEGORY && !pub->cfg->categories)
+		f = feeds[i];
+		if (f->kind == FEED_CATEGORY && !pub->cfg->categories)
 			continue;
-		if (feeds[i]->kind == FEED_TAG && !tag_wanted(pub->cfg,
-		    feeds[i]->name))
+		if (f->kind == FEED_TAG && !tag_wanted(pub->cfg, f->name))
 			continue;
+		/* Each body is rendered once for every feed it is in. */
+		for (j = 0; j < f->nposts && j < limit; j++)
+			entries[j] = rcache_get(pub->cache, pub->cfg,
+			    f->posts[j]);
 		if (pub->cfg->formats & FORMAT_ATOM)
-			publish_one(pub, feeds[i], FORMAT_ATOM, &out, batch,
+			publish_one(pub, f, FORMAT_ATOM, entries, &out, batch,
 			    st);
 		if (pub->cfg->formats & FORMAT_RSS)
-			publish_one(pub, feeds[i], FORMAT_RSS, &out, batch,
+			publish_one(pub, f, FORMAT_RSS, entries, &out, batch,
 			    st);
 	}
 	fileio_batch_commit(batch, write_done, st);
 	fileio_batch_free(batch);
+	rcache_trim(pub->cache);
+	free(entries);
 	buf_free(&out);
 }
 

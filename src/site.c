@@ -14,7 +14,7 @@
 #include "xmalloc.h"
 
 static enum post_status load_one(const struct config *, const char *,
-		    const char *, struct index *, int64_t);
+		    const char *, struct buf *, struct index *, int64_t);
 static void	count(struct site_stats *, enum post_status);
 static int	unchanged(const struct post *, const struct stat *);
 static void	collect_missing(struct post *, void *);
@@ -32,13 +32,14 @@ struct missing {
  */
 static enum post_status
 load_one(const struct config *cfg, const char *path, const char *relpath,
-    struct index *idx, int64_t now)
+    struct buf *scratch, struct index *idx, int64_t now)
 {
 	struct post	*post;
 	char		*cause, *warning;
 	enum post_status status;
 
-	status = post_load(cfg, path, relpath, &post, &cause, &warning);
+	status = post_load(cfg, path, relpath, scratch, &post, &cause,
+	    &warning);
 	post_free(index_remove(idx, path));
 	switch (status) {
 	case POST_OK:
@@ -76,6 +77,7 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
     int64_t now, struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct scan_result res;
+	struct buf	 scratch = BUF_INIT;
 	size_t		 i;
 	int		 rc;
 
@@ -88,9 +90,10 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 		index_bulk_begin(idx);
 	for (i = 0; i < res.count; i++)
 		count(st, load_one(cfg, res.entries[i].path,
-		    res.entries[i].relpath, idx, now));
+		    res.entries[i].relpath, &scratch, idx, now));
 	if (subdir == NULL)
 		index_bulk_end(idx);
+	buf_free(&scratch);
 	scan_result_free(&res);
 	return (rc);
 }
@@ -126,7 +129,7 @@ site_update_post(const struct config *cfg, const char *relpath,
 	} else if (old != NULL && unchanged(old, &sb))
 		changed = 0;
 	else
-		load_one(cfg, path, relpath, idx, now);
+		load_one(cfg, path, relpath, NULL, idx, now);
 	free(path);
 	return (changed);
 }
@@ -149,6 +152,7 @@ site_reconcile(const struct config *cfg, struct index *idx, int64_t now,
     struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct scan_result scan, *res = &scan;
+	struct buf	 scratch = BUF_INIT;
 	struct missing	 m;
 	struct post	*old;
 	struct stat	 sb;
@@ -173,7 +177,7 @@ site_reconcile(const struct config *cfg, struct index *idx, int64_t now,
 		    unchanged(old, &sb))
 			continue;
 		count(st, load_one(cfg, res->entries[i].path,
-		    res->entries[i].relpath, idx, now));
+		    res->entries[i].relpath, &scratch, idx, now));
 	}
 	index_foreach_post(idx, collect_missing, &m);
 	for (i = 0; i < m.count; i++) {
@@ -183,6 +187,7 @@ site_reconcile(const struct config *cfg, struct index *idx, int64_t now,
 	}
 	free(m.paths);
 	strmap_free(m.found);
+	buf_free(&scratch);
 	scan_result_free(res);
 	return (0);
 }

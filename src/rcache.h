@@ -1,0 +1,44 @@
+/*
+ * Rendered post bodies, kept for reuse across the feeds a post is in.
+ * An entry is keyed by the post's path and checked against the file's
+ * identity (device, inode, size, mtime), so it never outlives the version
+ * it was made from and holds no pointer to a post that could be freed.
+ * Entries hold text ready for the XML writer: valid XML characters,
+ * already escaped.  Least recently used entries go once the cache holds
+ * more than its budget.
+ */
+#ifndef FEEDD_RCACHE_H
+#define FEEDD_RCACHE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "config.h"
+#include "post.h"
+
+struct rendered {
+	const char	*content_xml;	/* escaped HTML content; may be "" */
+	const char	*summary_xml;	/* escaped plain summary; may be "" */
+};
+
+struct rcache;
+
+/* Create a cache that keeps about budget bytes after rcache_trim. */
+struct rcache	*rcache_create(size_t budget);
+void		 rcache_free(struct rcache *);
+
+/*
+ * The rendering of post, made now if not cached.  Problems reading the
+ * post are logged (once per rendering).  The result stays valid until
+ * rcache_trim or rcache_clear.
+ */
+const struct rendered *rcache_get(struct rcache *, const struct config *,
+		    const struct post *);
+
+/* Drop least recently used entries until the budget is kept. */
+void		 rcache_trim(struct rcache *);
+
+/* Drop every entry. */
+void		 rcache_clear(struct rcache *);
+
+#endif
