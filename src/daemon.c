@@ -2,6 +2,9 @@
  * The feedd watch event loop.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -221,6 +224,11 @@ publish_all(struct daemon *d)
 	free(feeds);
 	rc = publish_finish_full(d->pub, &st);
 	index_clean(d->idx);
+#ifdef __GLIBC__
+	/* A full publish renders thousands of bodies; give that memory back
+	 * to the system instead of keeping it as the daemon's high mark. */
+	malloc_trim(0);
+#endif
 	log_info("%zu posts (%zu scheduled) in %zu feeds: %zu files written, "
 	    "%zu unchanged, %zu removed, %zu failed; feeds are in %s",
 	    index_post_count(d->idx), index_pending_count(d->idx), n,

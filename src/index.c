@@ -76,10 +76,11 @@ index_create(void)
 {
 	struct index	*idx = xcalloc(1, sizeof *idx);
 
-	idx->posts = strmap_create();
-	idx->pending = strmap_create();
-	idx->categories = strmap_create();
-	idx->tags = strmap_create();
+	/* Keys are the posts' paths and the feeds' names. */
+	idx->posts = strmap_create_borrowed();
+	idx->pending = strmap_create_borrowed();
+	idx->categories = strmap_create_borrowed();
+	idx->tags = strmap_create_borrowed();
 	idx->site.kind = FEED_SITE;
 	idx->site.sorted = 1;
 	return (idx);
@@ -143,7 +144,7 @@ feed_get(struct strmap *m, enum feed_kind kind, const char *name)
 		f->kind = kind;
 		f->name = xstrdup(name);
 		f->sorted = 1;
-		strmap_put(m, name, f);
+		strmap_put(m, f->name, f);
 	}
 	return (f);
 }

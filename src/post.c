@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "datetime.h"
 #include "fileio.h"
+#include "log.h"
 #include "permalink.h"
 #include "post.h"
 #include "render.h"
@@ -49,8 +50,11 @@ static int	read_names(yaml_document_t *, yaml_node_t *, const char *,
 static int	read_author(yaml_document_t *, yaml_node_t *,
 		    struct author *);
 static int	read_fields(const struct config *, struct post *,
-		    yaml_document_t *, yaml_node_t *, const struct post_name *,
-		    char **);
+		    const char *, yaml_document_t *, yaml_node_t *,
+		    const struct post_name *, char **);
+static size_t	list_bytes(char **);
+static char	*pack_list(char **, char **, char *);
+static void	free_loose(struct post *);
 static char	*absolute(const struct config *, const char *);
 
 /* Take a post file name apart; returns -1 if it is not one. */
@@ -302,7 +306,7 @@ absolute(const struct config *cfg, const char *path)
 
 /* Fill the post from its front matter. */
 static int
-read_fields(const struct config *cfg, struct post *post,
+read_fields(const struct config *cfg, struct post *post, const char *relpath,
     yaml_document_t *doc, yaml_node_t *root, const struct post_name *pn,
     char **cause)
 {
@@ -356,7 +360,7 @@ read_fields(const struct config *cfg, struct post *post,
 	 * Jekyll's order: folder categories, then "categories" (split on
 	 * white space), then the singular "category" (never split).
 	 */
-	folder_categories(post->relpath, &post->categories, &ncats);
+	folder_categories(relpath, &post->categories, &ncats);
 	if (read_names(doc, root, "categories", 1, &post->categories, &ncats,
 	    cause) != 0 || read_names(doc, root, "category", 0,
 	    &post->categories, &ncats, cause) != 0)
@@ -383,7 +387,7 @@ read_fields(const struct config *cfg, struct post *post,
 	vars.date = post->date;
 	vars.slug = slug;
 	vars.name = pn->stem;
-	vars.path = post->relpath;
+	vars.path = relpath;
 	vars.output_ext = ".html";
 	vars.categories = post->categories;
 	url = permalink_url(yamlu_scalar(perm) != NULL ? yamlu_scalar(perm) :
@@ -502,7 +506,6 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 
 	post = xcalloc(1, sizeof *post);
 	post->path = xstrdup(path);
-	post->relpath = xstrdup(relpath);
 	post->format = config_is_markdown(cfg, pn.ext) ? RENDER_MARKDOWN :
 	    RENDER_HTML;
 	post->dev = st.st_dev;
@@ -510,11 +513,12 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->size = st.st_size;
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
-	if (read_fields(cfg, post, &doc, root, &pn, cause) != 0) {
-		post_free(post);
+	if (read_fields(cfg, post, relpath, &doc, root, &pn, cause) != 0) {
+		free_loose(post);
 		post = NULL;
 		goto done;
 	}
+	post_pack(post);
 	status = POST_OK;
 	*out = post;
 
@@ -559,25 +563,110 @@ post_render(const struct config *cfg, const struct post *post,
 	return (rc);
 }
 
+/* The strings of a post, in the order they are packed. */
+#define POST_STRINGS(p) {						\
+	&(p)->path, &(p)->title, &(p)->url, &(p)->id,			\
+	&(p)->author.name, &(p)->author.email, &(p)->author.uri,	\
+	&(p)->summary, &(p)->image, &(p)->lang, &(p)->excerpt_separator	\
+}
+
+/* Bytes a NULL-terminated list takes packed: pointers and strings. */
+static size_t
+list_bytes(char **list)
+{
+	size_t	 n = sizeof (char *);
+
+	for (; list != NULL && *list != NULL; list++)
+		n += sizeof (char *) + strlen(*list) + 1;
+	return (n);
+}
+
+/*
+ * Copy list into the block: its pointer array at *slots, its strings at
+ * text.  Returns where the next strings go.
+ */
+static char *
+pack_list(char **list, char **slots, char *text)
+{
+	size_t	 n;
+
+	for (; list != NULL && *list != NULL; list++) {
+		n = strlen(*list) + 1;
+		memcpy(text, *list, n);
+		*slots++ = text;
+		text += n;
+	}
+	*slots = NULL;
+	return (text);
+}
+
+/* Pack every string and list of a post into one allocation. */
+void
+post_pack(struct post *post)
+{
+	char	**strings[] = POST_STRINGS(post);
+	char	**cats, **tags, *text, *block;
+	size_t	 i, size, ncats, ntags;
+
+	if (post->block != NULL)
+		fatalx("post_pack: %s is packed already", post->path);
+	ncats = list_bytes(post->categories);
+	ntags = list_bytes(post->tags);
+	size = ncats + ntags;
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		if (*strings[i] != NULL)
+			size += strlen(*strings[i]) + 1;
+	}
+	/* Pointer arrays first, so they are aligned; strings after. */
+	block = xmalloc(size);
+	cats = (char **)block;
+	for (i = 0; post->categories != NULL && post->categories[i] != NULL;
+	    i++)
+		;
+	tags = cats + i + 1;
+	for (i = 0; post->tags != NULL && post->tags[i] != NULL; i++)
+		;
+	text = (char *)(tags + i + 1);
+	text = pack_list(post->categories, cats, text);
+	text = pack_list(post->tags, tags, text);
+	yamlu_free_list(post->categories);
+	yamlu_free_list(post->tags);
+	post->categories = cats;
+	post->tags = tags;
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		char	*s = *strings[i];
+
+		if (s == NULL)
+			continue;
+		size = strlen(s) + 1;
+		memcpy(text, s, size);
+		*strings[i] = text;
+		text += size;
+		free(s);
+	}
+	post->block = block;
+}
+
+/* Free an unpacked post (one that failed half way through loading). */
+static void
+free_loose(struct post *post)
+{
+	char	**strings[] = POST_STRINGS(post);
+	size_t	 i;
+
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		free(*strings[i]);
+	yamlu_free_list(post->categories);
+	yamlu_free_list(post->tags);
+	free(post);
+}
+
 /* Free a post. */
 void
 post_free(struct post *post)
 {
 	if (post == NULL)
 		return;
-	free(post->path);
-	free(post->relpath);
-	free(post->title);
-	yamlu_free_list(post->categories);
-	yamlu_free_list(post->tags);
-	free(post->url);
-	free(post->id);
-	free(post->author.name);
-	free(post->author.email);
-	free(post->author.uri);
-	free(post->summary);
-	free(post->image);
-	free(post->lang);
-	free(post->excerpt_separator);
+	free(post->block);
 	free(post);
 }

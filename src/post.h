@@ -18,9 +18,12 @@
 /* Posts larger than this are refused (not a post, or a mistake). */
 #define POST_MAX_BYTES	(64 * 1024 * 1024)
 
+/*
+ * Every string and list of a post lives in one block (see post_pack), so
+ * a large index costs one allocation per post, not a dozen.
+ */
 struct post {
 	char		*path;		/* file path, the index key */
-	char		*relpath;	/* relative to the site root */
 	enum render_format format;
 
 	char		*title;		/* plain text */
@@ -35,6 +38,7 @@ struct post {
 	char		*image;		/* absolute URL, or NULL */
 	char		*lang;
 	char		*excerpt_separator; /* the post's own, or NULL */
+	char		*block;		/* holds all of the above */
 
 	/* What the file looked like when read, to notice real changes. */
 	dev_t		 dev;
@@ -73,6 +77,13 @@ enum post_status post_load(const struct config *, const char *path,
 int		 post_render(const struct config *, const struct post *,
 		    struct buf *scratch, char **content, char **summary,
 		    char **cause);
+
+/*
+ * Move the post's separately allocated strings and lists into one block
+ * (post_load does this; a post built by hand must be packed before
+ * post_free).
+ */
+void		 post_pack(struct post *);
 
 void		 post_free(struct post *);
 

@@ -19,6 +19,7 @@ struct strmap {
 	struct strmap_slot *slots;
 	size_t		 size;		/* power of two */
 	size_t		 count;
+	int		 own_keys;
 };
 
 static uint64_t	strmap_hash(const char *);
@@ -46,6 +47,17 @@ strmap_create(void)
 
 	m->size = 16;
 	m->slots = xcalloc(m->size, sizeof *m->slots);
+	m->own_keys = 1;
+	return (m);
+}
+
+/* Create an empty map that does not copy its keys. */
+struct strmap *
+strmap_create_borrowed(void)
+{
+	struct strmap	*m = strmap_create();
+
+	m->own_keys = 0;
 	return (m);
 }
 
@@ -57,7 +69,7 @@ strmap_free(struct strmap *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->size; i++)
+	for (i = 0; m->own_keys && i < m->size; i++)
 		free(m->slots[i].key);
 	free(m->slots);
 	free(m);
@@ -117,7 +129,7 @@ strmap_put(struct strmap *m, const char *key, void *value)
 		strmap_grow(m);
 	i = strmap_find(m, key, h);
 	if (m->slots[i].key == NULL) {
-		m->slots[i].key = xstrdup(key);
+		m->slots[i].key = m->own_keys ? xstrdup(key) : (char *)key;
 		m->slots[i].hash = h;
 		m->count++;
 	}
@@ -135,7 +147,8 @@ strmap_remove(struct strmap *m, const char *key)
 	if (m->slots[i].key == NULL)
 		return (NULL);
 	value = m->slots[i].value;
-	free(m->slots[i].key);
+	if (m->own_keys)
+		free(m->slots[i].key);
 	m->slots[i].key = NULL;
 	m->count--;
 

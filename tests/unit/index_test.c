@@ -54,11 +54,11 @@ make_post(const char *path, int64_t date, const char *const *cats,
 	struct post	*p = xcalloc(1, sizeof *p);
 
 	p->path = xstrdup(path);
-	p->relpath = xstrdup(path);
 	p->date = date;
 	p->updated = date;
 	p->categories = list(cats);
 	p->tags = list(tags);
+	post_pack(p);
 	return (p);
 }
 
