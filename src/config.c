@@ -426,7 +426,7 @@ set_defaults(struct config *cfg)
 	cfg->formats = FORMAT_ATOM | FORMAT_RSS;
 	cfg->categories = 1;
 	cfg->tags = 1;
-	cfg->debounce_ms = 100;
+	cfg->debounce_ms = 50;
 	cfg->markdown_ext = xcalloc(6, sizeof (char *));
 	for (i = 0; md[i] != NULL; i++)
 		cfg->markdown_ext[i] = xstrdup(md[i]);

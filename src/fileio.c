@@ -137,16 +137,18 @@ fileio_mkdirs(const char *dir)
 }
 
 /*
- * Up to this many staged files keep their descriptors for fdatasync; a
- * bigger batch is flushed with one syncfs, which is far cheaper than
- * thousands of single flushes.
+ * Durability: a temporary file's data reaches the disk before the rename
+ * makes it visible, so a crash can never leave a feed holding garbage.
+ * One file is flushed with fdatasync; more with a single syncfs, far
+ * cheaper than one flush each.  The renames themselves are not synced:
+ * a crash right after one leaves the old, complete feed, and feedd
+ * rewrites every feed that differs when it starts.
  */
-#define BATCH_SINGLE_SYNCS	8
-
 struct staged {
 	char	*path;
 	char	*tmp;
-	int	 fd;		/* open until commit, or -1 */
+	int	 fd;		/* open until commit (a lone file), or -1 */
+	int	 failed;	/* errno of a failure so far, or 0 */
 };
 
 struct fileio_batch {
@@ -189,8 +191,7 @@ stage(struct fileio_batch *b, const char *path, const void *data,
 	struct staged	*st;
 	char		*dir, *tmp;
 	const char	*base;
-	size_t		 i;
-	int		 fd, saved;
+	int		 fd, saved, failed = 0;
 
 	dir = parent_dir(path);
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
@@ -217,14 +218,13 @@ stage(struct fileio_batch *b, const char *path, const void *data,
 		errno = saved;
 		return (-1);
 	}
-	if (b->count == BATCH_SINGLE_SYNCS) {
-		for (i = 0; i < b->count; i++) {
-			close(b->files[i].fd);
-			b->files[i].fd = -1;
-		}
-	}
-	if (b->count >= BATCH_SINGLE_SYNCS) {
-		close(fd);
+	/* Only a lone file keeps its descriptor, for fdatasync. */
+	if (b->count > 0) {
+		if (b->files[0].fd != -1 && close(b->files[0].fd) != 0)
+			b->files[0].failed = errno;
+		b->files[0].fd = -1;
+		if (close(fd) != 0)
+			failed = errno;
 		fd = -1;
 	}
 	if (b->count == b->cap) {
@@ -235,6 +235,7 @@ stage(struct fileio_batch *b, const char *path, const void *data,
 	st->path = xstrdup(path);
 	st->tmp = tmp;
 	st->fd = fd;
+	st->failed = failed;
 	return (1);
 }
 
@@ -248,64 +249,50 @@ fileio_batch_add(struct fileio_batch *b, const char *path, const void *data,
 	return (stage(b, path, data, len));
 }
 
-/* Flush, rename and sync folders. */
+/* Flush, then rename every staged file into place. */
 size_t
 fileio_batch_commit(struct fileio_batch *b,
     void (*done)(const char *, int, void *), void *arg)
 {
 	struct staged	*st;
-	char		*dir, *lastdir = NULL;
+	char		*dir;
 	size_t		 i, renamed = 0;
-	int		 fd, ok;
+	int		 fd, synced = 0, err;
 
-	if (b->count > BATCH_SINGLE_SYNCS) {
+	if (b->count == 1 && b->files[0].fd != -1) {
+		st = &b->files[0];
+		if (fdatasync(st->fd) != 0 && st->failed == 0)
+			st->failed = errno;
+		if (close(st->fd) != 0 && st->failed == 0)
+			st->failed = errno;
+		st->fd = -1;
+	} else if (b->count > 1) {
 		dir = parent_dir(b->files[0].path);
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
 		    -1) {
-			syncfs(fd);
+			synced = syncfs(fd) == 0;
 			close(fd);
 		}
 		free(dir);
+		for (i = 0; !synced && i < b->count; i++) {
+			if (b->files[i].failed == 0)
+				b->files[i].failed = errno;
+		}
 	}
 	for (i = 0; i < b->count; i++) {
 		st = &b->files[i];
-		ok = 1;
-		if (st->fd != -1) {
-			ok = fdatasync(st->fd) == 0;
-			if (close(st->fd) != 0)
-				ok = 0;
-			st->fd = -1;
-		}
-		if (!ok || rename(st->tmp, st->path) != 0) {
-			int	 saved = errno;
-
+		err = st->failed;
+		if (err == 0 && rename(st->tmp, st->path) != 0)
+			err = errno;
+		if (err != 0)
 			unlink(st->tmp);
-			if (done != NULL)
-				done(st->path, saved, arg);
-		} else {
+		else
 			renamed++;
-			if (done != NULL)
-				done(st->path, 0, arg);
-		}
+		if (done != NULL)
+			done(st->path, err, arg);
 		free(st->tmp);
-		st->tmp = NULL;
-
-		/* Sync each folder once; batches come grouped by folder. */
-		dir = parent_dir(st->path);
-		if (lastdir == NULL || strcmp(lastdir, dir) != 0) {
-			if ((fd = open(dir, O_RDONLY | O_DIRECTORY |
-			    O_CLOEXEC)) != -1) {
-				fsync(fd);
-				close(fd);
-			}
-			free(lastdir);
-			lastdir = dir;
-		} else
-			free(dir);
+		free(st->path);
 	}
-	free(lastdir);
-	for (i = 0; i < b->count; i++)
-		free(b->files[i].path);
 	b->count = 0;
 	return (renamed);
 }
