@@ -355,7 +355,7 @@ load_file(const char *path, int optional, yaml_document_t *doc,
 	char		*cause;
 	int		 rc = 1;
 
-	if (fileio_read(path, CONFIG_MAX_BYTES, &data) != 0) {
+	if (fileio_read(path, CONFIG_MAX_BYTES, &data, NULL) != 0) {
 		if (optional && errno == ENOENT)
 			rc = 0;
 		else {

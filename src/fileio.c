@@ -20,7 +20,7 @@ static int	write_all(int, const void *, size_t);
 
 /* Read a whole regular file without following symbolic links. */
 int
-fileio_read(const char *path, size_t max, struct buf *b)
+fileio_read(const char *path, size_t max, struct buf *b, struct stat *sb)
 {
 	struct stat	 st;
 	ssize_t		 n;
@@ -55,6 +55,8 @@ fileio_read(const char *path, size_t max, struct buf *b)
 	}
 	b->data[b->len] = '\0';
 	close(fd);
+	if (sb != NULL)
+		*sb = st;
 	return (0);
 
 fail:

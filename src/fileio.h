@@ -5,16 +5,18 @@
 #define FEEDD_FILEIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 
 /*
  * Read a regular file of at most max bytes (symbolic links are not
  * followed) into b, replacing its contents; b's memory is reused, so one
- * buffer serves many reads.  Returns 0, or -1 with errno set (EFBIG when
- * larger than max, EINVAL when not a regular file).
+ * buffer serves many reads.  If sb is not NULL it receives the file's
+ * status.  Returns 0, or -1 with errno set (EFBIG when larger than max,
+ * EINVAL when not a regular file, ELOOP for a symbolic link).
  */
-int	fileio_read(const char *, size_t max, struct buf *);
+int	fileio_read(const char *, size_t max, struct buf *, struct stat *sb);
 
 /*
  * Make path hold exactly len bytes of data.  If it already does, nothing

@@ -454,7 +454,7 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, " not a post name (YYYY-MM-DD-title.ext)");
 		return (POST_INVALID);
 	}
-	if (lstat(path, &st) != 0 || fileio_read(path, POST_MAX_BYTES, b) != 0) {
+	if (fileio_read(path, POST_MAX_BYTES, b, &st) != 0) {
 		xasprintf(cause, " cannot read: %s", errno == EINVAL ?
 		    "not a regular file" : errno == EFBIG ? "file too large" :
 		    errno == ELOOP ? "symbolic links are not followed" :
@@ -543,7 +543,7 @@ post_render(const struct config *cfg, const struct post *post,
 	struct post_text pt;
 	int		 rc = 0;
 
-	if (fileio_read(post->path, POST_MAX_BYTES, b) != 0) {
+	if (fileio_read(post->path, POST_MAX_BYTES, b, NULL) != 0) {
 		xasprintf(cause, " cannot read: %s", strerror(errno));
 		rc = -1;
 	} else if (split_front_matter(b->data, b->len, &pt, cause) == -1)

@@ -69,7 +69,7 @@ read_manifest(struct publisher *pub)
 	char		*path, *line, *save;
 
 	path = output_path(pub, MANIFEST_NAME);
-	if (fileio_read(path, MANIFEST_MAX, &data) == 0 && data.len > 0) {
+	if (fileio_read(path, MANIFEST_MAX, &data, NULL) == 0 && data.len > 0) {
 		for (line = strtok_r(data.data, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {
 			/* Never trust a path that could leave the folder. */
