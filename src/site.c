@@ -2,9 +2,11 @@
  * Loading and refreshing posts in the index.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "post.h"
@@ -13,8 +15,35 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
+/* One post file read, before it is applied to the index. */
+struct loaded {
+	enum post_status status;
+	struct post	*post;
+	char		*cause;
+	char		*warning;
+};
+
+/* A share of the files of a site load, for one thread. */
+struct load_share {
+	const struct config *cfg;
+	const struct scan_entry *entries;
+	struct loaded	*out;
+	size_t		 count;
+};
+
+/* Files below this many are read by the calling thread alone. */
+#define LOAD_PARALLEL_MIN	2048
+#define LOAD_MAX_THREADS	8
+
+static void	read_one(const struct config *, const char *, const char *,
+		    struct buf *, struct loaded *);
+static enum post_status apply_one(const char *, struct loaded *,
+		    struct index *, int64_t);
 static enum post_status load_one(const struct config *, const char *,
 		    const char *, struct buf *, struct index *, int64_t);
+static void	*read_share(void *);
+static void	read_all(const struct config *, const struct scan_result *,
+		    struct loaded *);
 static void	count(struct site_stats *, enum post_status);
 static int	unchanged(const struct post *, const struct stat *);
 static void	collect_missing(struct post *, void *);
@@ -26,37 +55,104 @@ struct missing {
 	size_t		 count;
 };
 
+/* Read one post file (any thread: it touches no shared state). */
+static void
+read_one(const struct config *cfg, const char *path, const char *relpath,
+    struct buf *scratch, struct loaded *l)
+{
+	l->post = NULL;
+	l->cause = NULL;
+	l->status = post_load(cfg, path, relpath, scratch, &l->post,
+	    &l->cause, &l->warning);
+}
+
 /*
- * Read one post file and put it in the index in place of any earlier
- * version; a file that is not a usable post takes the old version out.
+ * Put a read post in the index in place of any earlier version; a file
+ * that is not a usable post takes the old version out.  Reports problems.
  */
 static enum post_status
-load_one(const struct config *cfg, const char *path, const char *relpath,
-    struct buf *scratch, struct index *idx, int64_t now)
+apply_one(const char *path, struct loaded *l, struct index *idx, int64_t now)
 {
-	struct post	*post;
-	char		*cause, *warning;
-	enum post_status status;
-
-	status = post_load(cfg, path, relpath, scratch, &post, &cause,
-	    &warning);
 	post_free(index_remove(idx, path));
-	switch (status) {
+	switch (l->status) {
 	case POST_OK:
-		if (warning != NULL) {
-			log_warnx("%s:%s", path, warning);
-			free(warning);
+		if (l->warning != NULL) {
+			log_warnx("%s:%s", path, l->warning);
+			free(l->warning);
 		}
-		index_add(idx, post, now);
+		index_add(idx, l->post, now);
 		break;
 	case POST_UNPUBLISHED:
 		break;
 	case POST_INVALID:
-		log_warnx("%s:%s", path, cause);
-		free(cause);
+		log_warnx("%s:%s", path, l->cause);
+		free(l->cause);
 		break;
 	}
-	return (status);
+	return (l->status);
+}
+
+/* Read one post file and apply it to the index. */
+static enum post_status
+load_one(const struct config *cfg, const char *path, const char *relpath,
+    struct buf *scratch, struct index *idx, int64_t now)
+{
+	struct loaded	 l;
+
+	read_one(cfg, path, relpath, scratch, &l);
+	return (apply_one(path, &l, idx, now));
+}
+
+/* Thread body: read a share of the files. */
+static void *
+read_share(void *arg)
+{
+	struct load_share *sh = arg;
+	struct buf	 scratch = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < sh->count; i++)
+		read_one(sh->cfg, sh->entries[i].path, sh->entries[i].relpath,
+		    &scratch, &sh->out[i]);
+	buf_free(&scratch);
+	return (NULL);
+}
+
+/*
+ * Read every file of a scan into out[], on every core when there are
+ * many: reading and parsing posts is most of a cold build.
+ */
+static void
+read_all(const struct config *cfg, const struct scan_result *res,
+    struct loaded *out)
+{
+	struct load_share shares[LOAD_MAX_THREADS];
+	pthread_t	 threads[LOAD_MAX_THREADS];
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t		 n, i, per, started = 0;
+
+	n = res->count < LOAD_PARALLEL_MIN || cpus < 2 ? 1 :
+	    cpus > LOAD_MAX_THREADS ? LOAD_MAX_THREADS : (size_t)cpus;
+	per = (res->count + n - 1) / n;
+	for (i = 0; i < n; i++) {
+		shares[i].cfg = cfg;
+		shares[i].entries = res->entries + i * per;
+		shares[i].out = out + i * per;
+		shares[i].count = i * per >= res->count ? 0 :
+		    res->count - i * per < per ? res->count - i * per : per;
+	}
+	/* Share 0 is read here; the others on threads, if they start. */
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&threads[i], NULL, read_share,
+		    &shares[i]) != 0)
+			break;
+		started = i;
+	}
+	read_share(&shares[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(threads[i], NULL);
+	for (i = started + 1; i < n; i++)
+		read_share(&shares[i]);
 }
 
 /* Count a load outcome. */
@@ -77,7 +173,7 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
     int64_t now, struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct scan_result res;
-	struct buf	 scratch = BUF_INIT;
+	struct loaded	*loaded;
 	size_t		 i;
 	int		 rc;
 
@@ -85,15 +181,19 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 	memset(st, 0, sizeof *st);
 	rc = scan_site(cfg, subdir, &res, on_folder, arg);
 	st->files = res.count;
-	/* A whole site is loaded unsorted and sorted once. */
-	if (subdir == NULL)
-		index_bulk_begin(idx);
-	for (i = 0; i < res.count; i++)
-		count(st, load_one(cfg, res.entries[i].path,
-		    res.entries[i].relpath, &scratch, idx, now));
-	if (subdir == NULL)
-		index_bulk_end(idx);
-	buf_free(&scratch);
+	if (res.count > 0) {
+		loaded = xcalloc(res.count, sizeof *loaded);
+		read_all(cfg, &res, loaded);
+		/* A whole site goes in unsorted and is sorted once. */
+		if (subdir == NULL)
+			index_bulk_begin(idx);
+		for (i = 0; i < res.count; i++)
+			count(st, apply_one(res.entries[i].path, &loaded[i],
+			    idx, now));
+		if (subdir == NULL)
+			index_bulk_end(idx);
+		free(loaded);
+	}
 	scan_result_free(&res);
 	return (rc);
 }

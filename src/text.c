@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 static size_t	utf8_decode(const unsigned char *, size_t, uint32_t *);
 static int	xml_char_allowed(uint32_t);
+static void	make_unicode_locale(void);
 static locale_t	unicode_locale(void);
 static int	starts_tag(const char *);
 
@@ -95,17 +97,23 @@ text_utf8_put(struct buf *b, uint32_t c)
  * A UTF-8 locale for Unicode character classes, made once and never
  * changed, whatever the process locale is.  NULL if the system has none.
  */
+static locale_t unicode_loc;
+
+/* pthread_once body: make the locale. */
+static void
+make_unicode_locale(void)
+{
+	unicode_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* The locale, made on first use by whichever thread comes first. */
 static locale_t
 unicode_locale(void)
 {
-	static locale_t	 loc;
-	static int	 tried;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return (loc);
+	pthread_once(&once, make_unicode_locale);
+	return (unicode_loc);
 }
 
 /* Whether c is a letter, mark or digit (non-ASCII: if no locale, yes). */
