@@ -1,6 +1,7 @@
 /*
  * Atom and RSS rendering.
  */
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +404,20 @@ render_rss(struct writer *wr, const struct config *cfg,
 	end(wr);
 	free(home);
 	free(self);
+}
+
+/* Initialise libxml2 for use from several threads. */
+void
+feedwrite_init(void)
+{
+	xmlInitParser();
+}
+
+/* Free libxml2's global state. */
+void
+feedwrite_cleanup(void)
+{
+	xmlCleanupParser();
 }
 
 /* Render a feed into out. */

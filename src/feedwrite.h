@@ -14,6 +14,15 @@
 #include "rcache.h"
 
 /*
+ * Set libxml2 up; call once, before any thread renders a feed.  (Its
+ * global state is made here, not on first use by a thread.)
+ */
+void	feedwrite_init(void);
+
+/* Release libxml2's global state at exit. */
+void	feedwrite_cleanup(void);
+
+/*
  * Render the newest posts_limit posts of feed as format, entries[i]
  * being the body of feed->posts[i]; selfpath is the feed's path in the
  * output folder.  Appends to out; returns 0, or -1 if libxml2 failed.

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "datetime.h"
+#include "feedwrite.h"
 #include "fileio.h"
 #include "index.h"
 #include "log.h"
@@ -222,14 +223,19 @@ int
 main(int argc, char **argv)
 {
 	struct options	 o;
+	int		 rc;
 
 	log_init("feedd", LOG_NORMAL);
 	if (parse_options(argc, argv, &o) != 0)
 		return (EXIT_USAGE);
 	log_init("feedd", o.verbosity);
+	feedwrite_init();
 	if (strcmp(o.command, "build") == 0)
-		return (cmd_build(&o));
-	if (strcmp(o.command, "check-config") == 0)
-		return (cmd_check_config(&o));
-	return (daemon_run(&o.ov));
+		rc = cmd_build(&o);
+	else if (strcmp(o.command, "check-config") == 0)
+		rc = cmd_check_config(&o);
+	else
+		rc = daemon_run(&o.ov);
+	feedwrite_cleanup();
+	return (rc);
 }

@@ -13,6 +13,7 @@
 #include "feedwrite.h"
 #include "fileio.h"
 #include "log.h"
+#include "parallel.h"
 #include "publish.h"
 #include "rcache.h"
 #include "strmap.h"
@@ -36,15 +37,35 @@ struct publisher {
 	int		 manifest_dirty;
 };
 
+/* One feed file to render. */
+struct job {
+	struct feed	*feed;
+	enum feed_format format;
+	char		*rel;		/* path in the output folder */
+	char		*path;
+	int		 rc;		/* fileio_batch_add's, or -1 */
+	int		 err;		/* errno of a failed write, 0 for libxml2 */
+};
+
+/* The feed files of one publish, shared out between threads. */
+struct render_work {
+	struct publisher *pub;
+	struct job	*jobs;
+	size_t		 n;
+	struct fileio_batch *batches[PARALLEL_MAX]; /* one per range */
+};
+
+/* Feed files below this many are rendered by the calling thread alone. */
+#define RENDER_PARALLEL_MIN	64
+
 static void	read_manifest(struct publisher *);
 static void	remove_stale_temps(struct publisher *);
 static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
-static void	publish_one(struct publisher *, struct feed *,
-		    enum feed_format, const struct rendered *const *,
-		    struct buf *, struct fileio_batch *,
+static int	claim(struct publisher *, const struct feed *, const char *,
 		    struct publish_stats *);
+static void	render_range(size_t, size_t, size_t, void *);
 static void	write_done(const char *, int, void *);
 static int	listed(char *const *, const char *);
 static int	tag_wanted(const struct config *, const char *);
@@ -181,53 +202,61 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 	pub->manifest_dirty = 1;
 }
 
-/* Render and write one feed in one format. */
-static void
-publish_one(struct publisher *pub, struct feed *f, enum feed_format format,
-    const struct rendered *const *entries, struct buf *out,
-    struct fileio_batch *batch, struct publish_stats *st)
+/*
+ * Claim rel for feed f: every file belongs to one feed.  Returns 0, or
+ * -1 (reported) when another feed has it.
+ */
+static int
+claim(struct publisher *pub, const struct feed *f, const char *rel,
+    struct publish_stats *st)
 {
-	char		*rel, *owner, *path;
-	const char	*current;
-	int		 rc;
+	char		*owner = feedname_describe(f);
+	const char	*current = strmap_get(pub->owners, rel);
 
-	rel = feedname_path(pub->cfg, f, format);
-	if (f->nposts == 0 && f->kind != FEED_SITE) {
-		if (strmap_get(pub->owners, rel) != NULL ||
-		    strmap_get(pub->previous, rel) != NULL)
-			remove_file(pub, rel, st);
-		free(rel);
-		return;
-	}
-	owner = feedname_describe(f);
-	current = strmap_get(pub->owners, rel);
 	if (current != NULL && strcmp(current, owner) != 0) {
 		log_warnx("%s and %s both map to %s; keeping the first, "
 		    "rename one of them", current, owner, rel);
 		st->failed++;
 		free(owner);
-		free(rel);
-		return;
+		return (-1);
 	}
 	if (current == NULL) {
 		strmap_put(pub->owners, rel, owner);
 		pub->manifest_dirty = 1;
 	} else
 		free(owner);
+	return (0);
+}
 
-	buf_reset(out);
-	path = output_path(pub, rel);
-	if (feedwrite_render(pub->cfg, f, format, rel, entries, out) != 0) {
-		log_error("%s: rendering failed in libxml2", path);
-		st->failed++;
-	} else if ((rc = fileio_batch_add(batch, path, out->data,
-	    out->len)) == -1) {
-		log_error("cannot write %s: %s", path, strerror(errno));
-		st->failed++;
-	} else if (rc == 0)
-		st->unchanged++;
-	free(path);
-	free(rel);
+/* parallel_for body: render feeds begin to end and stage their files. */
+static void
+render_range(size_t begin, size_t end, size_t part, void *arg)
+{
+	struct render_work *w = arg;
+	const struct config *cfg = w->pub->cfg;
+	const struct rendered **entries;
+	struct buf	 out = BUF_INIT;
+	struct fileio_batch *batch = w->batches[part];
+	struct job	*job;
+	size_t		 i, k, limit = (size_t)cfg->posts_limit;
+
+	entries = xcalloc(limit, sizeof *entries);
+	for (i = begin; i < end; i++) {
+		job = &w->jobs[i];
+		for (k = 0; k < job->feed->nposts && k < limit; k++)
+			entries[k] = rcache_peek(w->pub->cache,
+			    job->feed->posts[k]);
+		buf_reset(&out);
+		if (feedwrite_render(cfg, job->feed, job->format, job->rel,
+		    entries, &out) != 0) {
+			job->rc = -1;
+			job->err = 0;
+		} else if ((job->rc = fileio_batch_add(batch, job->path,
+		    out.data, out.len)) == -1)
+			job->err = errno;
+	}
+	free(entries);
+	buf_free(&out);
 }
 
 /* Whether name is in a NULL-terminated list. */
@@ -265,40 +294,86 @@ write_done(const char *path, int err, void *arg)
 	st->failed++;
 }
 
-/* Publish feeds in both configured formats. */
+/*
+ * Publish feeds in the configured formats: claim each file, render every
+ * body the feeds need once, then render the feeds and stage their files
+ * (both on every core for a full build), and commit the changed files.
+ */
 void
 publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
     struct publish_stats *st)
 {
-	struct buf	 out = BUF_INIT;
-	struct fileio_batch *batch = fileio_batch_create();
-	const struct rendered **entries;
+	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS };
+	struct render_work w;
+	struct post	**needed = NULL;
+	struct job	*job;
 	struct feed	*f;
-	size_t		 i, j, limit = (size_t)pub->cfg->posts_limit;
+	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
+	char		*rel;
 
-	entries = xcalloc(limit, sizeof *entries);
+	memset(&w, 0, sizeof w);
+	w.pub = pub;
 	for (i = 0; i < n; i++) {
 		f = feeds[i];
-		if (f->kind == FEED_CATEGORY && !pub->cfg->categories)
+		if ((f->kind == FEED_CATEGORY && !pub->cfg->categories) ||
+		    (f->kind == FEED_TAG && !tag_wanted(pub->cfg, f->name)))
 			continue;
-		if (f->kind == FEED_TAG && !tag_wanted(pub->cfg, f->name))
-			continue;
-		/* Each body is rendered once for every feed it is in. */
-		for (j = 0; j < f->nposts && j < limit; j++)
-			entries[j] = rcache_get(pub->cache, pub->cfg,
-			    f->posts[j]);
-		if (pub->cfg->formats & FORMAT_ATOM)
-			publish_one(pub, f, FORMAT_ATOM, entries, &out, batch,
-			    st);
-		if (pub->cfg->formats & FORMAT_RSS)
-			publish_one(pub, f, FORMAT_RSS, entries, &out, batch,
-			    st);
+		for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+			if (!(pub->cfg->formats & formats[k]))
+				continue;
+			rel = feedname_path(pub->cfg, f, formats[k]);
+			if (f->nposts == 0 && f->kind != FEED_SITE) {
+				if (strmap_get(pub->owners, rel) != NULL ||
+				    strmap_get(pub->previous, rel) != NULL)
+					remove_file(pub, rel, st);
+				free(rel);
+				continue;
+			}
+			if (claim(pub, f, rel, st) != 0) {
+				free(rel);
+				continue;
+			}
+			w.jobs = xreallocarray(w.jobs, w.n + 1, sizeof *w.jobs);
+			job = &w.jobs[w.n++];
+			job->feed = f;
+			job->format = formats[k];
+			job->rel = rel;
+			job->path = output_path(pub, rel);
+		}
+		for (k = 0; k < f->nposts && k < limit; k++) {
+			needed = xreallocarray(needed, nneeded + 1,
+			    sizeof *needed);
+			needed[nneeded++] = f->posts[k];
+		}
 	}
-	fileio_batch_commit(batch, write_done, st);
-	fileio_batch_free(batch);
+	rcache_prepare(pub->cache, pub->cfg, needed, nneeded);
+	free(needed);
+
+	/* One batch per range, so threads never share one. */
+	for (i = 0; i < PARALLEL_MAX; i++)
+		w.batches[i] = fileio_batch_create();
+	parallel_for(w.n, RENDER_PARALLEL_MIN, render_range, &w);
+
+	for (i = 0; i < w.n; i++) {
+		job = &w.jobs[i];
+		if (job->rc == -1 && job->err == 0) {
+			log_error("%s: rendering failed in libxml2", job->path);
+			st->failed++;
+		} else if (job->rc == -1) {
+			log_error("cannot write %s: %s", job->path,
+			    strerror(job->err));
+			st->failed++;
+		} else if (job->rc == 0)
+			st->unchanged++;
+		free(job->rel);
+		free(job->path);
+	}
+	for (i = 0; i < PARALLEL_MAX; i++) {
+		fileio_batch_commit(w.batches[i], write_done, st);
+		fileio_batch_free(w.batches[i]);
+	}
+	free(w.jobs);
 	rcache_trim(pub->cache);
-	free(entries);
-	buf_free(&out);
 }
 
 /* qsort order of path strings. */

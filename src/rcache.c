@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "parallel.h"
 #include "post.h"
 #include "rcache.h"
 #include "strmap.h"
@@ -24,19 +25,34 @@ struct rentry {
 	struct rentry	*next;
 };
 
+/* A post to render, and what rendering it gave (filled by a thread). */
+struct pending {
+	const struct config *cfg;
+	const struct post *post;
+	char		*content_xml;
+	char		*summary_xml;
+	char		*cause;
+	int		 rc;
+};
+
+/* Renderings below this many are made by the calling thread alone. */
+#define RENDER_PARALLEL_MIN	64
+
 struct rcache {
 	struct strmap	*entries;	/* path -> struct rentry */
 	struct rentry	*head;		/* most recently used */
 	struct rentry	*tail;
 	size_t		 bytes;
 	size_t		 budget;
-	struct buf	 scratch;	/* file reads, reused */
 };
 
 static char	*xml_text(const char *);
 static void	lru_unlink(struct rcache *, struct rentry *);
 static void	lru_push(struct rcache *, struct rentry *);
 static void	drop(struct rcache *, struct rentry *);
+static struct rentry *lookup(const struct rcache *, const struct post *);
+static void	render_range(size_t, size_t, size_t, void *);
+static void	insert(struct rcache *, const struct post *, char *, char *);
 
 /* Text as the XML writer would escape it, after cleaning (new string). */
 static char *
@@ -130,45 +146,107 @@ drop(struct rcache *c, struct rentry *e)
 	free(e);
 }
 
-/* The rendering of a post. */
-const struct rendered *
-rcache_get(struct rcache *c, const struct config *cfg,
-    const struct post *post)
+/* The cached entry for post if it was made from the same file. */
+static struct rentry *
+lookup(const struct rcache *c, const struct post *post)
 {
-	struct rentry	*e;
-	char		*content, *summary, *cause;
+	struct rentry	*e = strmap_get(c->entries, post->path);
 
-	e = strmap_get(c->entries, post->path);
 	if (e != NULL && e->dev == post->dev && e->ino == post->ino &&
-	    e->size == post->size && e->mtime_ns == post->mtime_ns) {
-		lru_unlink(c, e);
-		lru_push(c, e);
-		return (&e->r);
-	}
-	if (e != NULL)
-		drop(c, e);
+	    e->size == post->size && e->mtime_ns == post->mtime_ns)
+		return (e);
+	return (NULL);
+}
 
-	if (post_render(cfg, post, &c->scratch, &content, &summary,
-	    &cause) != 0) {
-		log_warnx("%s:%s", post->path, cause);
-		free(cause);
+/* The cached rendering of a post, without touching the cache. */
+const struct rendered *
+rcache_peek(const struct rcache *c, const struct post *post)
+{
+	struct rentry	*e = lookup(c, post);
+
+	return (e != NULL ? &e->r : NULL);
+}
+
+/* parallel_for body: render posts begin to end. */
+static void
+render_range(size_t begin, size_t end, size_t part, void *arg)
+{
+	struct pending	*p = arg;
+	struct buf	 scratch = BUF_INIT;
+	char		*content, *summary;
+	size_t		 i;
+
+	(void)part;
+	for (i = begin; i < end; i++) {
+		p[i].rc = post_render(p[i].cfg, p[i].post, &scratch, &content,
+		    &summary, &p[i].cause);
+		p[i].content_xml = xml_text(content);
+		p[i].summary_xml = xml_text(summary);
+		free(content);
+		free(summary);
 	}
-	e = xcalloc(1, sizeof *e);
-	e->r.content_xml = xml_text(content);
-	e->r.summary_xml = xml_text(summary);
-	free(content);
-	free(summary);
+	buf_free(&scratch);
+}
+
+/* Render what is missing, mark everything as recently used. */
+void
+rcache_prepare(struct rcache *c, const struct config *cfg,
+    struct post *const *posts, size_t n)
+{
+	struct strmap	*seen = strmap_create_borrowed();
+	struct pending	*todo = NULL;
+	struct rentry	*e;
+	size_t		 i, ntodo = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strmap_get(seen, posts[i]->path) != NULL)
+			continue;
+		strmap_put(seen, posts[i]->path, posts[i]);
+		if ((e = lookup(c, posts[i])) != NULL) {
+			lru_unlink(c, e);
+			lru_push(c, e);
+			continue;
+		}
+		if ((e = strmap_get(c->entries, posts[i]->path)) != NULL)
+			drop(c, e);	/* made from an older version */
+		todo = xreallocarray(todo, ntodo + 1, sizeof *todo);
+		memset(&todo[ntodo], 0, sizeof *todo);
+		todo[ntodo].cfg = cfg;
+		todo[ntodo++].post = posts[i];
+	}
+	strmap_free(seen);
+
+	parallel_for(ntodo, RENDER_PARALLEL_MIN, render_range, todo);
+	for (i = 0; i < ntodo; i++) {
+		if (todo[i].rc != 0) {
+			log_warnx("%s:%s", todo[i].post->path, todo[i].cause);
+			free(todo[i].cause);
+		}
+		insert(c, todo[i].post, todo[i].content_xml,
+		    todo[i].summary_xml);
+	}
+	free(todo);
+}
+
+/* Add a rendering made from post's file; the cache takes the strings. */
+static void
+insert(struct rcache *c, const struct post *post, char *content_xml,
+    char *summary_xml)
+{
+	struct rentry	*e = xcalloc(1, sizeof *e);
+
+	e->r.content_xml = content_xml;
+	e->r.summary_xml = summary_xml;
 	e->path = xstrdup(post->path);
 	e->dev = post->dev;
 	e->ino = post->ino;
 	e->size = post->size;
 	e->mtime_ns = post->mtime_ns;
-	e->bytes = strlen(e->r.content_xml) + strlen(e->r.summary_xml) +
+	e->bytes = strlen(content_xml) + strlen(summary_xml) +
 	    strlen(e->path) + sizeof *e;
 	c->bytes += e->bytes;
 	strmap_put(c->entries, e->path, e);
 	lru_push(c, e);
-	return (&e->r);
 }
 
 /* Keep the budget. */
@@ -177,8 +255,6 @@ rcache_trim(struct rcache *c)
 {
 	while (c->bytes > c->budget && c->tail != NULL)
 		drop(c, c->tail);
-	if (c->head == NULL)
-		buf_free(&c->scratch);
 }
 
 /* Empty the cache. */
@@ -187,7 +263,6 @@ rcache_clear(struct rcache *c)
 {
 	while (c->tail != NULL)
 		drop(c, c->tail);
-	buf_free(&c->scratch);
 }
 
 /* Free the cache. */

@@ -28,11 +28,20 @@ struct rcache	*rcache_create(size_t budget);
 void		 rcache_free(struct rcache *);
 
 /*
- * The rendering of post, made now if not cached.  Problems reading the
- * post are logged (once per rendering).  The result stays valid until
- * rcache_trim or rcache_clear.
+ * Make sure the renderings of posts[0..n) (repeats allowed) are in the
+ * cache: the missing ones are rendered, on every core when there are
+ * many, and all are marked recently used.  Problems reading a post are
+ * logged, once per rendering.
  */
-const struct rendered *rcache_get(struct rcache *, const struct config *,
+void		 rcache_prepare(struct rcache *, const struct config *,
+		    struct post *const *, size_t);
+
+/*
+ * The cached rendering of post, or NULL if rcache_prepare did not make
+ * it.  It changes nothing, so threads may call it at once; the result
+ * stays valid until rcache_prepare, rcache_trim or rcache_clear.
+ */
+const struct rendered *rcache_peek(const struct rcache *,
 		    const struct post *);
 
 /* Drop least recently used entries until the budget is kept. */

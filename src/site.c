@@ -2,13 +2,12 @@
  * Loading and refreshing posts in the index.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "parallel.h"
 #include "post.h"
 #include "scan.h"
 #include "site.h"
@@ -23,17 +22,15 @@ struct loaded {
 	char		*warning;
 };
 
-/* A share of the files of a site load, for one thread. */
-struct load_share {
+/* A whole-site read: the files and where each one's result goes. */
+struct load_all {
 	const struct config *cfg;
 	const struct scan_entry *entries;
 	struct loaded	*out;
-	size_t		 count;
 };
 
 /* Files below this many are read by the calling thread alone. */
 #define LOAD_PARALLEL_MIN	2048
-#define LOAD_MAX_THREADS	8
 
 static void	read_one(const struct config *, const char *, const char *,
 		    struct buf *, struct loaded *);
@@ -41,9 +38,7 @@ static enum post_status apply_one(const char *, struct loaded *,
 		    struct index *, int64_t);
 static enum post_status load_one(const struct config *, const char *,
 		    const char *, struct buf *, struct index *, int64_t);
-static void	*read_share(void *);
-static void	read_all(const struct config *, const struct scan_result *,
-		    struct loaded *);
+static void	read_range(size_t, size_t, size_t, void *);
 static void	count(struct site_stats *, enum post_status);
 static int	unchanged(const struct post *, const struct stat *);
 static void	collect_missing(struct post *, void *);
@@ -103,56 +98,19 @@ load_one(const struct config *cfg, const char *path, const char *relpath,
 	return (apply_one(path, &l, idx, now));
 }
 
-/* Thread body: read a share of the files. */
-static void *
-read_share(void *arg)
+/* parallel_for body: read files begin to end of a whole-site load. */
+static void
+read_range(size_t begin, size_t end, size_t part, void *arg)
 {
-	struct load_share *sh = arg;
+	struct load_all	*la = arg;
 	struct buf	 scratch = BUF_INIT;
 	size_t		 i;
 
-	for (i = 0; i < sh->count; i++)
-		read_one(sh->cfg, sh->entries[i].path, sh->entries[i].relpath,
-		    &scratch, &sh->out[i]);
+	(void)part;
+	for (i = begin; i < end; i++)
+		read_one(la->cfg, la->entries[i].path, la->entries[i].relpath,
+		    &scratch, &la->out[i]);
 	buf_free(&scratch);
-	return (NULL);
-}
-
-/*
- * Read every file of a scan into out[], on every core when there are
- * many: reading and parsing posts is most of a cold build.
- */
-static void
-read_all(const struct config *cfg, const struct scan_result *res,
-    struct loaded *out)
-{
-	struct load_share shares[LOAD_MAX_THREADS];
-	pthread_t	 threads[LOAD_MAX_THREADS];
-	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t		 n, i, per, started = 0;
-
-	n = res->count < LOAD_PARALLEL_MIN || cpus < 2 ? 1 :
-	    cpus > LOAD_MAX_THREADS ? LOAD_MAX_THREADS : (size_t)cpus;
-	per = (res->count + n - 1) / n;
-	for (i = 0; i < n; i++) {
-		shares[i].cfg = cfg;
-		shares[i].entries = res->entries + i * per;
-		shares[i].out = out + i * per;
-		shares[i].count = i * per >= res->count ? 0 :
-		    res->count - i * per < per ? res->count - i * per : per;
-	}
-	/* Share 0 is read here; the others on threads, if they start. */
-	for (i = 1; i < n; i++) {
-		if (pthread_create(&threads[i], NULL, read_share,
-		    &shares[i]) != 0)
-			break;
-		started = i;
-	}
-	read_share(&shares[0]);
-	for (i = 1; i <= started; i++)
-		pthread_join(threads[i], NULL);
-	for (i = started + 1; i < n; i++)
-		read_share(&shares[i]);
 }
 
 /* Count a load outcome. */
@@ -173,6 +131,7 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
     int64_t now, struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct scan_result res;
+	struct load_all	 la;
 	struct loaded	*loaded;
 	size_t		 i;
 	int		 rc;
@@ -182,8 +141,12 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 	rc = scan_site(cfg, subdir, &res, on_folder, arg);
 	st->files = res.count;
 	if (res.count > 0) {
+		/* Reading and parsing is most of a cold build: every core. */
 		loaded = xcalloc(res.count, sizeof *loaded);
-		read_all(cfg, &res, loaded);
+		la.cfg = cfg;
+		la.entries = res.entries;
+		la.out = loaded;
+		parallel_for(res.count, LOAD_PARALLEL_MIN, read_range, &la);
 		/* A whole site goes in unsorted and is sorted once. */
 		if (subdir == NULL)
 			index_bulk_begin(idx);
