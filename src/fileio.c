@@ -15,8 +15,34 @@
 /* Marks temporary files; a dot name keeps them out of directory listings. */
 #define TEMP_PREFIX	".feedd-tmp-"
 
+/*
+ * Durability: a temporary file's data reaches the disk before the rename
+ * makes it visible, so a crash can never leave a feed holding garbage.
+ * One file is flushed with fdatasync; more with a single syncfs, far
+ * cheaper than one flush each.  The renames themselves are not synced:
+ * a crash right after one leaves the old, complete feed, and feedd
+ * rewrites every feed that differs when it starts.
+ */
+struct staged {
+	char	*path;
+	char	*tmp;
+	int	 fd;		/* open until commit (a lone file), or -1 */
+	int	 failed;	/* errno of a failure so far, or 0 */
+};
+
+struct fileio_batch {
+	struct staged	*files;
+	size_t		 count;
+	size_t		 cap;
+	char		*made_dir;	/* last folder known to exist */
+};
+
 static int	same_contents(const char *, const void *, size_t);
 static int	write_all(int, const void *, size_t);
+static char	*parent_dir(const char *);
+static void	keep_errno(const char *, int, void *);
+static int	stage(struct fileio_batch *, const char *, const void *,
+		    size_t);
 
 /* Read a whole regular file without following symbolic links. */
 int
@@ -137,33 +163,6 @@ fileio_mkdirs(const char *dir)
 		rc = -1;
 	return (rc);
 }
-
-/*
- * Durability: a temporary file's data reaches the disk before the rename
- * makes it visible, so a crash can never leave a feed holding garbage.
- * One file is flushed with fdatasync; more with a single syncfs, far
- * cheaper than one flush each.  The renames themselves are not synced:
- * a crash right after one leaves the old, complete feed, and feedd
- * rewrites every feed that differs when it starts.
- */
-struct staged {
-	char	*path;
-	char	*tmp;
-	int	 fd;		/* open until commit (a lone file), or -1 */
-	int	 failed;	/* errno of a failure so far, or 0 */
-};
-
-struct fileio_batch {
-	struct staged	*files;
-	size_t		 count;
-	size_t		 cap;
-	char		*made_dir;	/* last folder known to exist */
-};
-
-static char	*parent_dir(const char *);
-static void	keep_errno(const char *, int, void *);
-static int	stage(struct fileio_batch *, const char *, const void *,
-		    size_t);
 
 /* The folder part of path (new string). */
 static char *
