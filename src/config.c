@@ -54,7 +54,6 @@ static int	load_file(const char *, int, yaml_document_t *,
 		    struct buf *);
 static char	*resolve_path(const char *, const char *);
 static char	*absolute_path(const char *);
-static char	*dir_of(const char *);
 static void	set_defaults(struct config *);
 static void	log_lines(void (*)(const char *, ...), char *);
 static void	finish(struct config *, struct buf *);
@@ -396,19 +395,6 @@ resolve_path(const char *base, const char *path)
 	return (p);
 }
 
-/* The directory part of path ("." if none). */
-static char *
-dir_of(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return (xstrdup("."));
-	if (slash == path)
-		return (xstrdup("/"));
-	return (xstrndup(path, (size_t)(slash - path)));
-}
-
 /* Defaults, as Jekyll and jekyll-feed have them. */
 static void
 set_defaults(struct config *cfg)
@@ -530,7 +516,7 @@ config_load(const struct config_overrides *ov, char **errors,
 	else if (have_extra && (node = yamlu_get(&extra,
 	    yamlu_get(&extra, yamlu_root_map(&extra), "feedd"), "site")) &&
 	    yamlu_scalar(node) != NULL) {
-		dir = dir_of(ov->config_file);
+		dir = fileio_dirname(ov->config_file);
 		cfg->site_dir = resolve_path(dir, yamlu_scalar(node));
 		free(dir);
 	} else

@@ -30,6 +30,9 @@
 #include "watch.h"
 #include "xmalloc.h"
 
+/* A flush touching this many feeds hands its memory back (see below). */
+#define LARGE_FLUSH_FEEDS	256
+
 /* However busy the writers, feeds are refreshed at least this often. */
 #define DEBOUNCE_CAP_MS	2000
 
@@ -64,6 +67,7 @@ static void	changes_clear(struct watch_changes *);
 static void	note_change(struct daemon *);
 static void	schedule_next(struct daemon *, int64_t);
 static void	report_status(struct daemon *, const struct publish_stats *);
+static void	release_memory(void);
 static int	publish_all(struct daemon *);
 static int	start_site(struct daemon *, struct config *);
 static void	stop_site(struct daemon *);
@@ -209,6 +213,18 @@ report_status(struct daemon *d, const struct publish_stats *st)
 	    st->removed);
 }
 
+/*
+ * Give memory freed after a large publish (thousands of rendered bodies)
+ * back to the system, instead of keeping it as the daemon's high mark.
+ */
+static void
+release_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* Publish every feed and drop files of feeds that no longer exist. */
 static int
 publish_all(struct daemon *d)
@@ -224,11 +240,7 @@ publish_all(struct daemon *d)
 	free(feeds);
 	rc = publish_finish_full(d->pub, &st);
 	index_clean(d->idx);
-#ifdef __GLIBC__
-	/* A full publish renders thousands of bodies; give that memory back
-	 * to the system instead of keeping it as the daemon's high mark. */
-	malloc_trim(0);
-#endif
+	release_memory();
 	log_info("%zu posts (%zu scheduled) in %zu feeds: %zu files written, "
 	    "%zu unchanged, %zu removed, %zu failed; feeds are in %s",
 	    index_post_count(d->idx), index_pending_count(d->idx), n,
@@ -364,6 +376,8 @@ flush(struct daemon *d)
 	index_clean(d->idx);
 	publish_save_manifest(d->pub);
 	free(dirty);
+	if (ndirty >= LARGE_FLUSH_FEEDS)
+		release_memory();
 	if (ndirty > 0 || reread > 0) {
 		log_info("%zu posts changed, %zu feeds affected: %zu files "
 		    "written, %zu removed, %zu failed (%lld ms)", reread,

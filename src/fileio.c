@@ -39,7 +39,6 @@ struct fileio_batch {
 
 static int	same_contents(const char *, const void *, size_t);
 static int	write_all(int, const void *, size_t);
-static char	*parent_dir(const char *);
 static void	keep_errno(const char *, int, void *);
 static int	stage(struct fileio_batch *, const char *, const void *,
 		    size_t);
@@ -165,8 +164,8 @@ fileio_mkdirs(const char *dir)
 }
 
 /* The folder part of path (new string). */
-static char *
-parent_dir(const char *path)
+char *
+fileio_dirname(const char *path)
 {
 	const char	*slash = strrchr(path, '/');
 
@@ -194,7 +193,7 @@ stage(struct fileio_batch *b, const char *path, const void *data,
 	const char	*base;
 	int		 fd, saved, failed = 0;
 
-	dir = parent_dir(path);
+	dir = fileio_dirname(path);
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
 	if (b->made_dir == NULL || strcmp(b->made_dir, dir) != 0) {
 		if (fileio_mkdirs(dir) != 0) {
@@ -268,7 +267,7 @@ fileio_batch_commit(struct fileio_batch *b,
 			st->failed = errno;
 		st->fd = -1;
 	} else if (b->count > 1) {
-		dir = parent_dir(b->files[0].path);
+		dir = fileio_dirname(b->files[0].path);
 		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
 		    -1) {
 			synced = syncfs(fd) == 0;

@@ -31,9 +31,9 @@ int	fileio_replace(const char *, const void *, size_t);
 /*
  * The same for many files at once, with one flush to disk for them all:
  * fileio_batch_add stages a file (written to its temporary file), and
- * fileio_batch_commit makes the staged files durable, renames each into
- * place and syncs their folders.  Freeing a batch removes the temporary
- * files of anything not committed.
+ * fileio_batch_commit makes the staged files durable and renames each
+ * into place.  Freeing a batch removes the temporary files of anything
+ * not committed.
  */
 struct fileio_batch;
 
@@ -55,6 +55,9 @@ void	fileio_batch_free(struct fileio_batch *);
 
 /* Create dir and its missing parents (mode 0755).  Returns 0 or -1. */
 int	fileio_mkdirs(const char *);
+
+/* The folder part of path: "." if none, "/" for the root (new string). */
+char	*fileio_dirname(const char *);
 
 /* Whether name is one of the temporary files fileio_replace creates. */
 int	fileio_is_temp(const char *);
