@@ -33,6 +33,10 @@
 /* A flush touching this many feeds hands its memory back (see below). */
 #define LARGE_FLUSH_FEEDS	256
 
+/* Failed writes are retried after 1 s, then 2, 4... up to a minute. */
+#define RETRY_FIRST_MS	1000
+#define RETRY_MAX_MS	60000
+
 /* However busy the writers, feeds are refreshed at least this often. */
 #define DEBOUNCE_CAP_MS	2000
 
@@ -51,6 +55,8 @@ struct daemon {
 
 	struct watch_changes changes;	/* gathered since the last flush */
 	int		 dirty;		/* changes await a flush */
+	int		 republish;	/* write every feed at the next flush */
+	int64_t		 retry_ms;	/* delay before retrying failed writes */
 	int		 reload;	/* SIGHUP or _config.yml changed */
 	int		 quit;
 	int64_t		 first_dirty_ms; /* when the oldest change came */
@@ -68,6 +74,7 @@ static void	note_change(struct daemon *);
 static void	schedule_next(struct daemon *, int64_t);
 static void	report_status(struct daemon *, const struct publish_stats *);
 static void	release_memory(void);
+static void	check_writes(struct daemon *, const struct publish_stats *);
 static int	publish_all(struct daemon *);
 static int	start_site(struct daemon *, struct config *);
 static void	stop_site(struct daemon *);
@@ -225,6 +232,35 @@ release_memory(void)
 #endif
 }
 
+/*
+ * Report write failures once per episode, not per file or per retry, and
+ * keep retrying every feed with a growing delay until writing works
+ * again (the disk had room again, the folder came back).
+ */
+static void
+check_writes(struct daemon *d, const struct publish_stats *st)
+{
+	if (st->failed == 0) {
+		if (d->retry_ms > 0)
+			log_info("feeds are written again in %s",
+			    d->cfg->output_dir);
+		d->retry_ms = 0;
+		return;
+	}
+	d->retry_ms = d->retry_ms == 0 ? RETRY_FIRST_MS :
+	    d->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : d->retry_ms * 2;
+	if (d->retry_ms == RETRY_FIRST_MS)
+		log_error("%zu feed files could not be written (%s); retrying "
+		    "until it works", st->failed, st->first_failure);
+	else
+		log_debug("%zu feed files could not be written (%s)",
+		    st->failed, st->first_failure);
+	d->republish = 1;
+	if (!d->dirty)
+		arm_at(d->debounce_fd, TFD_TIMER_ABSTIME, monotonic_ms() +
+		    d->retry_ms, 0);
+}
+
 /* Publish every feed and drop files of feeds that no longer exist. */
 static int
 publish_all(struct daemon *d)
@@ -241,6 +277,8 @@ publish_all(struct daemon *d)
 	rc = publish_finish_full(d->pub, &st);
 	index_clean(d->idx);
 	release_memory();
+	d->republish = 0;
+	check_writes(d, &st);
 	log_info("%zu posts (%zu scheduled) in %zu feeds: %zu files written, "
 	    "%zu unchanged, %zu removed, %zu failed; feeds are in %s",
 	    index_post_count(d->idx), index_pending_count(d->idx), n,
@@ -370,6 +408,16 @@ flush(struct daemon *d)
 	changes_clear(ch);
 	schedule_next(d, index_publish_due(d->idx, now));
 
+	/* A vanished output folder is made again, with every feed. */
+	if (access(d->cfg->output_dir, F_OK) != 0) {
+		log_warnx("the output folder %s is gone; writing every feed "
+		    "again", d->cfg->output_dir);
+		d->republish = 1;
+	}
+	if (d->republish) {
+		publish_all(d);
+		return;
+	}
 	dirty = index_dirty_feeds(d->idx, &ndirty);
 	memset(&pst, 0, sizeof pst);
 	publish_feeds(d->pub, dirty, ndirty, &pst);
@@ -378,6 +426,7 @@ flush(struct daemon *d)
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();
+	check_writes(d, &pst);
 	if (ndirty > 0 || reread > 0) {
 		log_info("%zu posts changed, %zu feeds affected: %zu files "
 		    "written, %zu removed, %zu failed (%lld ms)", reread,

@@ -4,6 +4,7 @@
  * the modules are set up and torn down.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,9 @@ cmd_build(const struct options *o)
 	    (long long)elapsed_ms(start));
 	if (publish_finish_full(pub, &pst) != 0 || pst.failed > 0)
 		rc = EXIT_WRITE;
+	if (pst.failed > 0)
+		log_error("%zu feed files could not be written (%s)",
+		    pst.failed, pst.first_failure);
 	log_info("%zu posts (%zu skipped, %zu unpublished, %zu scheduled), "
 	    "%zu feeds: %zu files written, %zu unchanged, %zu removed, "
 	    "%zu failed; feeds are in %s", sst.loaded - index_pending_count(idx),
@@ -229,6 +233,8 @@ main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) != 0)
 		return (EXIT_USAGE);
 	log_init("feedd", o.verbosity);
+	/* Past a file size limit, write() should fail, not kill feedd. */
+	signal(SIGXFSZ, SIG_IGN);
 	feedwrite_init();
 	if (strcmp(o.command, "build") == 0)
 		rc = cmd_build(&o);

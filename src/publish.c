@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,11 @@ static void	remove_stale_temps(struct publisher *);
 static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
-static int	claim(struct publisher *, const struct feed *, const char *,
-		    struct publish_stats *);
+static int	claim(struct publisher *, const struct feed *, const char *);
 static void	render_range(size_t, size_t, size_t, void *);
 static void	write_done(const char *, int, void *);
+static void	failure(struct publish_stats *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
 static int	listed(char *const *, const char *);
 static int	tag_wanted(const struct config *, const char *);
 static int	path_cmp(const void *, const void *);
@@ -207,8 +209,7 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
  * -1 (reported) when another feed has it.
  */
 static int
-claim(struct publisher *pub, const struct feed *f, const char *rel,
-    struct publish_stats *st)
+claim(struct publisher *pub, const struct feed *f, const char *rel)
 {
 	char		*owner = feedname_describe(f);
 	const char	*current = strmap_get(pub->owners, rel);
@@ -216,7 +217,6 @@ claim(struct publisher *pub, const struct feed *f, const char *rel,
 	if (current != NULL && strcmp(current, owner) != 0) {
 		log_warnx("%s and %s both map to %s; keeping the first, "
 		    "rename one of them", current, owner, rel);
-		st->failed++;
 		free(owner);
 		return (-1);
 	}
@@ -290,8 +290,22 @@ write_done(const char *path, int err, void *arg)
 		st->written++;
 		return;
 	}
-	log_error("cannot write %s: %s", path, strerror(err));
-	st->failed++;
+	failure(st, "cannot write %s: %s", path, strerror(err));
+}
+
+/* Count a file that could not be written, keeping the first reason. */
+static void
+failure(struct publish_stats *st, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[sizeof st->first_failure];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_debug("%s", msg);
+	if (st->failed++ == 0)
+		memcpy(st->first_failure, msg, sizeof msg);
 }
 
 /*
@@ -329,7 +343,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 				free(rel);
 				continue;
 			}
-			if (claim(pub, f, rel, st) != 0) {
+			if (claim(pub, f, rel) != 0) {
 				free(rel);
 				continue;
 			}
@@ -356,14 +370,13 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 
 	for (i = 0; i < w.n; i++) {
 		job = &w.jobs[i];
-		if (job->rc == -1 && job->err == 0) {
-			log_error("%s: rendering failed in libxml2", job->path);
-			st->failed++;
-		} else if (job->rc == -1) {
-			log_error("cannot write %s: %s", job->path,
+		if (job->rc == -1 && job->err == 0)
+			failure(st, "cannot render %s: libxml2 failed",
+			    job->path);
+		else if (job->rc == -1)
+			failure(st, "cannot write %s: %s", job->path,
 			    strerror(job->err));
-			st->failed++;
-		} else if (job->rc == 0)
+		else if (job->rc == 0)
 			st->unchanged++;
 		free(job->rel);
 		free(job->path);

@@ -17,12 +17,17 @@
 
 struct publisher;
 
-/* What one publish_feeds call did. */
+/*
+ * What one publish_feeds call did.  Failures are not logged one by one
+ * (a full disk would fail every file): the caller reports failed and the
+ * first problem.
+ */
 struct publish_stats {
 	size_t	 written;	/* files replaced */
 	size_t	 unchanged;	/* files already holding the bytes */
 	size_t	 removed;	/* files of empty feeds deleted */
 	size_t	 failed;	/* files that could not be written */
+	char	 first_failure[512]; /* "cannot write PATH: reason" */
 };
 
 /*
