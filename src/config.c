@@ -104,9 +104,11 @@ set_string(struct config_reader *r, char **dst, yaml_node_t *node,
 		reader_error(r, node, "%s must be a string", key);
 		return;
 	}
-	v = yamlu_scalar(node);
+	/* A null ("~") is the same as leaving the key out. */
+	if ((v = yamlu_scalar(node)) == NULL)
+		return;
 	free(*dst);
-	*dst = v != NULL ? xstrdup(v) : NULL;
+	*dst = xstrdup(v);
 }
 
 /* Set a boolean setting. */
@@ -154,14 +156,15 @@ static void
 set_list(struct config_reader *r, char ***dst, yaml_node_t *node,
     const char *key)
 {
-	char	**list = NULL;
-	size_t	 n = 0;
+	char		**list;
+	size_t		 n;
+	const char	*why;
 
 	if (node == NULL)
 		return;
-	if (yamlu_strings(r->doc, node, 0, &list, &n) != 0) {
-		reader_error(r, node, "%s must be a list of strings", key);
-		yamlu_free_list(list);
+	if (yamlu_strings(r->doc, node, 0, &list, &n, &why) != 0) {
+		reader_error(r, node, "%s must be a list of strings (%s)", key,
+		    why);
 		return;
 	}
 	if (list == NULL)

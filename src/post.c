@@ -249,13 +249,13 @@ read_names(yaml_document_t *doc, yaml_node_t *root, const char *key,
     int split, char ***list, size_t *n, char **cause)
 {
 	yaml_node_t	*node = yamlu_get(doc, root, key);
-	char		**names = NULL;
-	size_t		 count = 0;
+	char		**names;
+	size_t		 count;
+	const char	*why;
 
-	if (yamlu_strings(doc, node, split, &names, &count) != 0) {
-		yamlu_free_list(names);
-		xasprintf(cause, "%d: %s must be a name or a list of names",
-		    yamlu_line(node, 2), key);
+	if (yamlu_strings(doc, node, split, &names, &count, &why) != 0) {
+		xasprintf(cause, "%d: %s must be a name or a list of names "
+		    "(%s)", yamlu_line(node, 2), key, why);
 		return (-1);
 	}
 	add_unique(list, n, names);

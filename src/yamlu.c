@@ -9,12 +9,17 @@
 #include "xmalloc.h"
 #include "yamlu.h"
 
-/* Lists nested deeper than this are not flattened further. */
-#define YAMLU_MAX_DEPTH	8
+/* Lists nested deeper than this are refused. */
+#define YAMLU_MAX_DEPTH		8
+/* No name list holds more values than this. */
+#define YAMLU_MAX_VALUES	10000
+#define YAMLU_MAX_VALUES_TEXT	"10000"
 
-static int	yamlu_collect(yaml_document_t *, yaml_node_t *, int, int,
-		    char ***, size_t *);
-static void	yamlu_push(char ***, size_t *, const char *, size_t);
+struct collector;
+
+static void	push(struct collector *, const char *, size_t);
+static void	collect(yaml_document_t *, yaml_node_t *, int, int,
+		    struct collector *);
 
 /* Load the first YAML document from a buffer. */
 int
@@ -135,34 +140,52 @@ yamlu_line(const yaml_node_t *node, int first_line)
 	return (first_line + (int)node->start_mark.line);
 }
 
-/* Append a copy of n bytes of s to a NULL-terminated list. */
+/* A list being collected. */
+struct collector {
+	char		**list;
+	size_t		 count;
+	size_t		 cap;
+	size_t		 visited;	/* values seen, aliases counted again */
+	const char	*why;		/* set when the node is unusable */
+};
+
+/* Append a copy of n bytes of s. */
 static void
-yamlu_push(char ***list, size_t *count, const char *s, size_t n)
+push(struct collector *c, const char *s, size_t n)
 {
-	*list = xreallocarray(*list, *count + 2, sizeof **list);
-	(*list)[(*count)++] = xstrndup(s, n);
-	(*list)[*count] = NULL;
+	if (c->count + 2 > c->cap) {
+		c->cap = c->cap == 0 ? 8 : c->cap * 2;
+		c->list = xreallocarray(c->list, c->cap, sizeof *c->list);
+	}
+	c->list[c->count++] = xstrndup(s, n);
+	c->list[c->count] = NULL;
 }
 
-/* Collect strings below node; returns the number of unusable values. */
-static int
-yamlu_collect(yaml_document_t *doc, yaml_node_t *node, int split, int depth,
-    char ***list, size_t *count)
+/*
+ * Collect the strings below node.  Every value visited counts, so
+ * aliases that repeat a list a billion times stop at YAMLU_MAX_VALUES.
+ */
+static void
+collect(yaml_document_t *doc, yaml_node_t *node, int split, int depth,
+    struct collector *c)
 {
 	yaml_node_item_t *item;
 	const char	*v, *end;
-	int		 bad = 0;
 
-	if (node == NULL)
-		return (0);
+	if (node == NULL || c->why != NULL)
+		return;
+	if (++c->visited > YAMLU_MAX_VALUES) {
+		c->why = "more than " YAMLU_MAX_VALUES_TEXT " values";
+		return;
+	}
 	switch (node->type) {
 	case YAML_SCALAR_NODE:
 		if ((v = yamlu_scalar(node)) == NULL)
-			return (0);
+			return;
 		if (!split) {
 			if (*v != '\0')
-				yamlu_push(list, count, v, strlen(v));
-			return (0);
+				push(c, v, strlen(v));
+			return;
 		}
 		for (;;) {
 			while (isspace((unsigned char)*v))
@@ -172,30 +195,45 @@ yamlu_collect(yaml_document_t *doc, yaml_node_t *node, int split, int depth,
 			for (end = v; *end != '\0' &&
 			    !isspace((unsigned char)*end); end++)
 				;
-			yamlu_push(list, count, v, (size_t)(end - v));
+			push(c, v, (size_t)(end - v));
 			v = end;
 		}
-		return (0);
+		return;
 	case YAML_SEQUENCE_NODE:
-		if (depth >= YAMLU_MAX_DEPTH)
-			return (1);
+		if (depth >= YAMLU_MAX_DEPTH) {
+			c->why = "lists nested too deep";
+			return;
+		}
 		for (item = node->data.sequence.items.start;
 		    item < node->data.sequence.items.top; item++)
-			bad += yamlu_collect(doc,
-			    yaml_document_get_node(doc, *item), 0, depth + 1,
-			    list, count);
-		return (bad);
+			collect(doc, yaml_document_get_node(doc, *item), 0,
+			    depth + 1, c);
+		return;
 	default:
-		return (1);
+		c->why = "a mapping is not a name";
+		return;
 	}
 }
 
 /* Strings of a scalar or list node. */
 int
 yamlu_strings(yaml_document_t *doc, yaml_node_t *node, int split,
-    char ***list, size_t *count)
+    char ***list, size_t *count, const char **why)
 {
-	return (yamlu_collect(doc, node, split, 0, list, count));
+	struct collector c;
+
+	memset(&c, 0, sizeof c);
+	collect(doc, node, split, 0, &c);
+	if (c.why != NULL) {
+		yamlu_free_list(c.list);
+		*list = NULL;
+		*count = 0;
+		*why = c.why;
+		return (-1);
+	}
+	*list = c.list;
+	*count = c.count;
+	return (0);
 }
 
 /* Free a NULL-terminated list of strings. */

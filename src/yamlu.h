@@ -38,13 +38,14 @@ int		 yamlu_line(const yaml_node_t *, int first_line);
 
 /*
  * Collect the strings of a scalar (split on white space when split is set)
- * or of a list (nested lists flattened); empty strings and nulls are
- * skipped.  Appends to *list (NULL-terminated, caller frees each string
- * and the array) and updates *count.  Returns the number of values that
- * were not usable (mappings, too deep).
+ * or of a list (nested lists flattened, at most 8 deep); empty strings and
+ * nulls are skipped.  On success *list is a new NULL-terminated list (or
+ * NULL when empty; free with yamlu_free_list) of *count strings.  Returns
+ * -1 with a static reason in *why for a mapping, lists nested too deep,
+ * or more than 10,000 values (aliases count each time they repeat).
  */
 int		 yamlu_strings(yaml_document_t *, yaml_node_t *, int split,
-		    char ***list, size_t *count);
+		    char ***list, size_t *count, const char **why);
 
 /* Free a NULL-terminated string list. */
 void		 yamlu_free_list(char **);
