@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "permalink.h"
+#include "text.h"
 #include "xmalloc.h"
 #include "yamlu.h"
 
@@ -439,6 +440,7 @@ finish(struct config *cfg, struct buf *errors)
 	char		*p, *unknown;
 	size_t		 i, n;
 
+	text_language_tag(cfg->lang);
 	if (cfg->url == NULL)
 		cfg->url = xstrdup("");
 	/* jekyll-feed joins url and path blindly: "https://x/" gives ids

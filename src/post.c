@@ -420,8 +420,10 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		image = yamlu_get(doc, image, "path");
 	if ((v = yamlu_scalar(image)) != NULL)
 		post->image = absolute(cfg, v);
-	if ((v = yamlu_scalar(lang)) != NULL)
+	if ((v = yamlu_scalar(lang)) != NULL) {
 		post->lang = xstrdup(v);
+		text_language_tag(post->lang);
+	}
 	if ((v = yamlu_scalar(yamlu_get(doc, root, "excerpt_separator"))) !=
 	    NULL)
 		post->excerpt_separator = xstrdup(v);

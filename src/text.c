@@ -317,6 +317,16 @@ text_squeeze_space(const char *s)
 	return (buf_take(&out));
 }
 
+/* Turn "zh_CN" into the language tag "zh-CN" in place. */
+void
+text_language_tag(char *lang)
+{
+	for (; lang != NULL && *lang != '\0'; lang++) {
+		if (*lang == '_')
+			*lang = '-';
+	}
+}
+
 /* Whether s is NULL or white space only. */
 int
 text_is_blank(const char *s)

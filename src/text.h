@@ -51,6 +51,12 @@ uint32_t text_to_lower(uint32_t);
 /* Lower-case a UTF-8 string (new string). */
 char	*text_lower(const char *);
 
+/*
+ * Make a locale name such as "zh_CN" a language tag ("zh-CN"), as
+ * xml:lang and hreflang require, in place.
+ */
+void	 text_language_tag(char *);
+
 /* Whether s is NULL or holds only white space. */
 int	 text_is_blank(const char *);
 
