@@ -106,6 +106,13 @@ days_from_civil(int y, int m, int d)
 	return (era * 146097 + doe - 719468);
 }
 
+/* Whether y-m-d exists. */
+int
+datetime_valid_day(int y, int m, int d)
+{
+	return (m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m));
+}
+
 /* Local midnight of y-m-d. */
 int64_t
 datetime_local_midnight(int y, int m, int d)
@@ -141,7 +148,7 @@ datetime_parse(const char *s, enum datetime_source source, int64_t *when,
 		*why = "date is not YYYY-MM-DD";
 		return (-1);
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) {
+	if (!datetime_valid_day(y, mo, d)) {
 		*why = "no such calendar day";
 		return (-1);
 	}

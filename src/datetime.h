@@ -35,6 +35,9 @@ int	 datetime_set_zone(const char *);
 int	 datetime_parse(const char *, enum datetime_source, int64_t *,
 	    const char **why);
 
+/* Whether y-m-d is a day of the proleptic Gregorian calendar. */
+int	 datetime_valid_day(int, int, int);
+
 /* Local midnight of the given calendar day. */
 int64_t	 datetime_local_midnight(int, int, int);
 

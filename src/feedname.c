@@ -46,7 +46,7 @@ feedname_safe(const char *name)
 		h *= 0x100000001b3ULL;
 	}
 	/* Cut on a UTF-8 character boundary, and not inside a %XX. */
-	cut = NAME_CUT;
+	cut = out.len < NAME_CUT ? out.len : NAME_CUT;
 	while (cut > 0 && ((out.data[cut] & 0xc0) == 0x80))
 		cut--;
 	if (cut >= 2 && out.data[cut - 2] == '%')

@@ -17,6 +17,7 @@ static struct {
 	int		 journal;
 } log_state = { "feedd", LOG_NORMAL, 0 };
 
+static void	put_escaped(const char *);
 static void	vlog(int, const char *, const char *, va_list)
 		    __attribute__((__format__(printf, 3, 0)));
 
@@ -29,12 +30,28 @@ log_init(const char *progname, int level)
 	log_state.journal = getenv("JOURNAL_STREAM") != NULL;
 }
 
+/*
+ * Write s with control characters escaped (\n as \x0a...), so a file name
+ * can never break a message into lines, nor forge one in the journal.
+ */
+static void
+put_escaped(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, stderr);
+	}
+}
+
 /* Print one line at syslog priority pri, with an optional errno reason. */
 static void
 vlog(int pri, const char *reason, const char *fmt, va_list ap)
 {
 	int	 saved_errno = errno;
 	const char *label = "";
+	char	*msg;
 
 	if (log_state.journal)
 		fprintf(stderr, "<%d>", pri);
@@ -50,7 +67,12 @@ vlog(int pri, const char *reason, const char *fmt, va_list ap)
 		}
 		fprintf(stderr, "%s: %s", log_state.progname, label);
 	}
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		put_escaped(fmt);
+	else {
+		put_escaped(msg);
+		free(msg);
+	}
 	if (reason != NULL)
 		fprintf(stderr, ": %s", reason);
 	fputc('\n', stderr);

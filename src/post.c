@@ -259,6 +259,12 @@ read_names(yaml_document_t *doc, yaml_node_t *root, const char *key,
 		return (-1);
 	}
 	add_unique(list, n, names);
+	if (*n > POST_MAX_NAMES) {
+		xasprintf(cause, "%d: more than %d names in %s (each is a "
+		    "feed that would list them all)", yamlu_line(node, 2),
+		    POST_MAX_NAMES, key);
+		return (-1);
+	}
 	return (0);
 }
 
@@ -378,9 +384,13 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	if (post->tags == NULL)
 		post->tags = xcalloc(1, sizeof (char *));
 
-	if ((v = yamlu_scalar(title)) != NULL && !text_is_blank(v))
-		post->title = render_plain(v);
-	else
+	if ((v = yamlu_scalar(title)) != NULL && !text_is_blank(v)) {
+		/* Drop forbidden characters first, so spaces around them
+		 * collapse into one. */
+		plain = text_xml_clean(v, strlen(v), NULL);
+		post->title = render_plain(plain);
+		free(plain);
+	} else
 		post->title = titleize(pn->slug);
 
 	slug = yamlu_scalar(slugn) != NULL ? yamlu_scalar(slugn) : pn->slug;
@@ -456,11 +466,24 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, " not a post name (YYYY-MM-DD-title.ext)");
 		return (POST_INVALID);
 	}
+	if (!datetime_valid_day(pn.year, pn.month, pn.day)) {
+		xasprintf(cause, " the file name's date %04d-%02d-%02d is not "
+		    "a calendar day", pn.year, pn.month, pn.day);
+		free_name(&pn);
+		return (POST_INVALID);
+	}
 	if (fileio_read(path, POST_MAX_BYTES, b, &st) != 0) {
-		xasprintf(cause, " cannot read: %s", errno == EINVAL ?
-		    "not a regular file" : errno == EFBIG ? "file too large" :
-		    errno == ELOOP ? "symbolic links are not followed" :
-		    strerror(errno));
+		int	 err = errno;
+
+		/* Name what the file is rather than why open() failed. */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			err = ELOOP;
+		else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			err = EINVAL;
+		xasprintf(cause, " cannot read: %s", err == EINVAL ?
+		    "not a regular file" : err == EFBIG ? "file too large" :
+		    err == ELOOP ? "symbolic links are not followed" :
+		    strerror(err));
 		goto done;
 	}
 	data = b->data;

@@ -17,6 +17,11 @@
 
 /* Posts larger than this are refused (not a post, or a mistake). */
 #define POST_MAX_BYTES	(64 * 1024 * 1024)
+/*
+ * A post in more categories (or tags) than this is refused: each of its
+ * feeds would list them all, so the output grows with their square.
+ */
+#define POST_MAX_NAMES	256
 
 /*
  * Every string and list of a post lives in one block (see post_pack), so

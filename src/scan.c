@@ -104,6 +104,7 @@ walk(const struct walker *wk, const char *rel, int posts)
 	struct dirent	*de;
 	struct stat	 st;
 	char		*dir, *path, *childrel;
+	const char	*base;
 	int		 isdir;
 
 	if (*rel == '\0')
@@ -112,6 +113,10 @@ walk(const struct walker *wk, const char *rel, int posts)
 		xasprintf(&dir, "%s/%s", cfg->site_dir, rel);
 	if (wk->on_folder != NULL)
 		wk->on_folder(rel, wk->arg);
+	base = strrchr(rel, '/') != NULL ? strrchr(rel, '/') + 1 : rel;
+	if (posts && post_is_post_name(cfg, base))
+		log_warnx("%s: a folder named like a post; the posts in it are "
+		    "read as posts", dir);
 	if ((d = opendir(dir)) == NULL) {
 		if (*rel == '\0')
 			log_warn("cannot read the site folder %s", dir);

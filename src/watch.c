@@ -37,7 +37,7 @@ struct watch {
 
 static int	find_inotify_fd(void);
 static int	start(struct watch *, char **);
-static int	is_hard_link(const struct watch *, const char *);
+static int	complete_on_create(const struct watch *, const char *);
 static void	handle(struct watch *, const struct inotify_event *,
 		    struct watch_changes *);
 
@@ -154,19 +154,23 @@ watch_fd(const struct watch *w)
 	return (w->fd);
 }
 
-/* Whether the site-relative file is a hard link to another name. */
+/*
+ * Whether a file just created is already all there: a hard link to
+ * another name (ln, tar, cp -l), or not a regular file at all (a symbolic
+ * link, a FIFO...), which no IN_CLOSE_WRITE will follow.
+ */
 static int
-is_hard_link(const struct watch *w, const char *rel)
+complete_on_create(const struct watch *w, const char *rel)
 {
 	struct stat	 sb;
 	char		*path;
-	int		 linked;
+	int		 complete;
 
 	xasprintf(&path, "%s%s", w->root, rel);
-	linked = lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_nlink > 1;
+	complete = lstat(path, &sb) == 0 && (!S_ISREG(sb.st_mode) ||
+	    sb.st_nlink > 1);
 	free(path);
-	return (linked);
+	return (complete);
 }
 
 /* Classify one event. */
@@ -217,9 +221,10 @@ handle(struct watch *w, const struct inotify_event *ev,
 		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
 		    IN_MOVED_FROM))
 			ch->config = 1;
-	} else if (!(ev->mask & IN_CREATE) || is_hard_link(w, rel)) {
+	} else if (!(ev->mask & IN_CREATE) || complete_on_create(w, rel)) {
 		/* A created file is read at its IN_CLOSE_WRITE, never half
-		 * written; only a hard link (ln, tar, cp -l) has none. */
+		 * written; hard links, symbolic links and other odd files
+		 * have none. */
 		strmap_put(ch->files, rel, w);
 	}
 	free(rel);

@@ -11,15 +11,50 @@
 
 /* Lists nested deeper than this are refused. */
 #define YAMLU_MAX_DEPTH		8
+/* Text nested deeper than this (in brackets) is not parsed at all. */
+#define YAMLU_MAX_NESTING	1000
 /* No name list holds more values than this. */
 #define YAMLU_MAX_VALUES	10000
 #define YAMLU_MAX_VALUES_TEXT	"10000"
 
 struct collector;
 
+static size_t	count_lines(const char *, size_t);
+static size_t	too_deep_at(const char *, size_t);
 static void	push(struct collector *, const char *, size_t);
 static void	collect(yaml_document_t *, yaml_node_t *, int, int,
 		    struct collector *);
+
+/* Newlines in the first n bytes of s. */
+static size_t
+count_lines(const char *s, size_t n)
+{
+	size_t	 lines = 0, i;
+
+	for (i = 0; i < n; i++)
+		lines += s[i] == '\n';
+	return (lines);
+}
+
+/*
+ * Where [ and { first nest deeper than YAMLU_MAX_NESTING (quoting
+ * ignored), or n: libyaml's time grows with the square of the depth, so
+ * hostile nesting is refused before parsing.
+ */
+static size_t
+too_deep_at(const char *s, size_t n)
+{
+	size_t	 depth = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '[' || s[i] == '{') {
+			if (++depth > YAMLU_MAX_NESTING)
+				return (i);
+		} else if ((s[i] == ']' || s[i] == '}') && depth > 0)
+			depth--;
+	}
+	return (n);
+}
 
 /* Load the first YAML document from a buffer. */
 int
@@ -27,8 +62,15 @@ yamlu_load(const char *data, size_t len, int first_line,
     yaml_document_t *doc, char **cause)
 {
 	yaml_parser_t	 parser;
+	size_t		 deep;
 	int		 ok;
 
+	if ((deep = too_deep_at(data, len)) < len) {
+		xasprintf(cause, "%zu: lists or mappings nested more than %d "
+		    "deep", (size_t)first_line + count_lines(data, deep),
+		    YAMLU_MAX_NESTING);
+		return (-1);
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		xasprintf(cause, "%d: cannot initialise the YAML parser",
 		    first_line);
@@ -41,13 +83,19 @@ yamlu_load(const char *data, size_t len, int first_line,
 		/* An unclosed list or mapping ("did not find expected ']'")
 		 * is found later; point where it began. */
 		yaml_mark_t mark = parser.problem_mark;
+		size_t	 line = mark.line;
 
 		if (parser.context != NULL && (mark.index >= len ||
 		    strstr(parser.context, "flow") != NULL))
-			mark = parser.context_mark;
+			line = parser.context_mark.line;
+		/* The reader (bad UTF-8, control characters) marks only an
+		 * offset. */
+		if (parser.error == YAML_READER_ERROR)
+			line = count_lines(data, parser.problem_offset < len ?
+			    parser.problem_offset : len);
 
 		xasprintf(cause, "%zu: invalid YAML: %s%s%s",
-		    (size_t)first_line + mark.line,
+		    (size_t)first_line + line,
 		    parser.problem != NULL ? parser.problem : "syntax error",
 		    parser.context != NULL ? " " : "",
 		    parser.context != NULL ? parser.context : "");
