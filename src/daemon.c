@@ -75,7 +75,7 @@ static void	schedule_next(struct daemon *, int64_t);
 static void	report_status(struct daemon *, const struct publish_stats *);
 static void	release_memory(void);
 static void	check_writes(struct daemon *, const struct publish_stats *);
-static int	publish_all(struct daemon *);
+static void	publish_all(struct daemon *);
 static int	start_site(struct daemon *, struct config *);
 static void	stop_site(struct daemon *);
 static void	reload(struct daemon *);
@@ -262,19 +262,18 @@ check_writes(struct daemon *d, const struct publish_stats *st)
 }
 
 /* Publish every feed and drop files of feeds that no longer exist. */
-static int
+static void
 publish_all(struct daemon *d)
 {
 	struct publish_stats st;
 	struct feed	**feeds;
 	size_t		 n;
-	int		 rc;
 
 	memset(&st, 0, sizeof st);
 	feeds = index_feeds(d->idx, &n);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
-	rc = publish_finish_full(d->pub, &st);
+	publish_finish_full(d->pub, &st);
 	index_clean(d->idx);
 	release_memory();
 	d->republish = 0;
@@ -285,7 +284,6 @@ publish_all(struct daemon *d)
 	    st.written, st.unchanged, st.removed, st.failed,
 	    d->cfg->output_dir);
 	report_status(d, &st);
-	return (rc == 0 && st.failed == 0 ? 0 : -1);
 }
 
 /*
@@ -361,6 +359,7 @@ reload(struct daemon *d)
 		old.cfg = NULL;
 	}
 	stop_site(&old);
+	release_memory();
 	sdnotify("READY=1");
 }
 
@@ -408,10 +407,10 @@ flush(struct daemon *d)
 	changes_clear(ch);
 	schedule_next(d, index_publish_due(d->idx, now));
 
-	/* A vanished output folder is made again, with every feed. */
-	if (access(d->cfg->output_dir, F_OK) != 0) {
-		log_warnx("the output folder %s is gone; writing every feed "
-		    "again", d->cfg->output_dir);
+	/* A vanished or emptied output folder gets every feed again. */
+	if (publish_output_lost(d->pub)) {
+		log_warnx("the output folder %s was removed or replaced; "
+		    "writing every feed again", d->cfg->output_dir);
 		d->republish = 1;
 	}
 	if (d->republish) {
@@ -422,7 +421,7 @@ flush(struct daemon *d)
 	memset(&pst, 0, sizeof pst);
 	publish_feeds(d->pub, dirty, ndirty, &pst);
 	index_clean(d->idx);
-	publish_save_manifest(d->pub);
+	publish_save_manifest(d->pub, &pst);
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();

@@ -204,7 +204,8 @@ cmd_build(const struct options *o)
 	publish_feeds(pub, feeds, nfeeds, &pst);
 	log_debug("rendered and wrote %zu feeds in %lld ms", nfeeds,
 	    (long long)elapsed_ms(start));
-	if (publish_finish_full(pub, &pst) != 0 || pst.failed > 0)
+	publish_finish_full(pub, &pst);
+	if (pst.failed > 0)
 		rc = EXIT_WRITE;
 	if (pst.failed > 0)
 		log_error("%zu feed files could not be written (%s)",

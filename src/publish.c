@@ -396,9 +396,21 @@ path_cmp(const void *a, const void *b)
 	return (strcmp(*(const char *const *)a, *(const char *const *)b));
 }
 
-/* Save the list of files we own, sorted, if it changed. */
+/* Whether the manifest, and so the output folder's files, went away. */
 int
-publish_save_manifest(struct publisher *pub)
+publish_output_lost(const struct publisher *pub)
+{
+	char	*path = output_path(pub, MANIFEST_NAME);
+	int	 lost;
+
+	lost = access(path, F_OK) != 0 && errno == ENOENT;
+	free(path);
+	return (lost);
+}
+
+/* Save the list of files we own, sorted, if it changed. */
+void
+publish_save_manifest(struct publisher *pub, struct publish_stats *st)
 {
 	struct buf	 out = BUF_INIT;
 	const char	**paths;
@@ -406,10 +418,9 @@ publish_save_manifest(struct publisher *pub)
 	const char	*key;
 	void		*value;
 	char		*path;
-	int		 rc = 0;
 
 	if (!pub->manifest_dirty)
-		return (0);
+		return;
 	paths = xcalloc(n + 1, sizeof *paths);
 	while (strmap_next(pub->owners, &pos, &key, &value))
 		paths[i++] = key;
@@ -418,19 +429,17 @@ publish_save_manifest(struct publisher *pub)
 	for (i = 0; i < n; i++)
 		buf_addf(&out, "%s\n", paths[i]);
 	path = output_path(pub, MANIFEST_NAME);
-	if (fileio_replace(path, out.data, out.len) == -1) {
-		log_error("cannot write %s: %s", path, strerror(errno));
-		rc = -1;
-	} else
+	if (fileio_replace(path, out.data, out.len) == -1)
+		failure(st, "cannot write %s: %s", path, strerror(errno));
+	else
 		pub->manifest_dirty = 0;
 	free(path);
 	free(paths);
 	buf_free(&out);
-	return (rc);
 }
 
 /* Remove files no feed claimed in a full build; save the manifest. */
-int
+void
 publish_finish_full(struct publisher *pub, struct publish_stats *st)
 {
 	size_t		 pos = 0;
@@ -451,5 +460,5 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	strmap_free(pub->previous);
 	pub->previous = strmap_create();
 	pub->manifest_dirty = 1;
-	return (publish_save_manifest(pub));
+	publish_save_manifest(pub, st);
 }

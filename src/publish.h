@@ -46,11 +46,17 @@ void		 publish_feeds(struct publisher *, struct feed **, size_t,
 
 /*
  * After a full build: remove files of the old manifest that no feed
- * claimed, and save the manifest.  Returns -1 if it could not be saved.
+ * claimed, and save the manifest (a failure is counted in stats).
  */
-int		 publish_finish_full(struct publisher *, struct publish_stats *);
+void		 publish_finish_full(struct publisher *, struct publish_stats *);
 
-/* Save the manifest if it changed.  Returns -1 on error (logged). */
-int		 publish_save_manifest(struct publisher *);
+/*
+ * Whether the output folder lost its files behind feedd's back (removed,
+ * or removed and made again): its manifest, always written, is gone.
+ */
+int		 publish_output_lost(const struct publisher *);
+
+/* Save the manifest if it changed; a failure is counted in stats. */
+void		 publish_save_manifest(struct publisher *, struct publish_stats *);
 
 #endif

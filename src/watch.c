@@ -29,10 +29,11 @@
 #define DRAIN_MAX	1024
 
 struct watch {
-	char	*root;		/* site folder with a trailing '/' */
-	size_t	 rootlen;
-	int	 fd;
-	int	 root_wd;
+	char		*root;		/* site folder with a trailing '/' */
+	size_t		 rootlen;
+	int		 fd;
+	int		 root_wd;
+	struct strmap	*watched;	/* folders watched since the reset */
 };
 
 static int	find_inotify_fd(void);
@@ -105,7 +106,9 @@ watch_create(const char *site_dir, char **cause)
 
 	xasprintf(&w->root, "%s/", site_dir);
 	w->rootlen = strlen(w->root);
+	w->watched = strmap_create();
 	if (start(w, cause) != 0) {
+		strmap_free(w->watched);
 		free(w->root);
 		free(w);
 		return (NULL);
@@ -120,6 +123,9 @@ watch_add(struct watch *w, const char *rel, char **cause)
 	char	*path;
 	int	 err;
 
+	/* Watching a folder twice leaks a record inside the library. */
+	if (strmap_get(w->watched, rel) != NULL)
+		return (0);
 	xasprintf(&path, "%s%s", w->root, rel);
 	if (!inotifytools_watch_file(path, WATCH_MASK)) {
 		err = inotifytools_error();
@@ -135,6 +141,7 @@ watch_add(struct watch *w, const char *rel, char **cause)
 	}
 	if (*rel == '\0')
 		w->root_wd = inotifytools_wd_from_filename(path);
+	strmap_put(w->watched, rel, w);
 	free(path);
 	return (0);
 }
@@ -144,6 +151,8 @@ int
 watch_reset(struct watch *w, char **cause)
 {
 	inotifytools_cleanup();
+	strmap_free(w->watched);
+	w->watched = strmap_create();
 	return (start(w, cause));
 }
 
@@ -179,7 +188,7 @@ handle(struct watch *w, const struct inotify_event *ev,
     struct watch_changes *ch)
 {
 	const char	*dir;
-	char		*rel, *cause;
+	char		*rel;
 	size_t		 dirlen;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
@@ -207,14 +216,10 @@ handle(struct watch *w, const struct inotify_event *ev,
 	xasprintf(&rel, "%.*s%s", (int)dirlen, dir + w->rootlen, ev->name);
 
 	if (ev->mask & IN_ISDIR) {
+		/* A new folder is watched, then read, when it is scanned. */
 		if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
-			if (ev->name[0] != '_' || strcmp(ev->name, "_posts") == 0) {
-				if (watch_add(w, rel, &cause) != 0) {
-					log_error("%s", cause);
-					free(cause);
-				}
+			if (ev->name[0] != '_' || strcmp(ev->name, "_posts") == 0)
 				strmap_put(ch->folders, rel, w);
-			}
 		} else if (ev->mask & (IN_MOVED_FROM | IN_DELETE))
 			ch->resync = 1;
 	} else if (dirlen == 0 && strcmp(ev->name, "_config.yml") == 0) {
@@ -261,6 +266,7 @@ watch_free(struct watch *w)
 	if (w == NULL)
 		return;
 	inotifytools_cleanup();
+	strmap_free(w->watched);
 	free(w->root);
 	free(w);
 }

@@ -31,8 +31,9 @@ struct watch_changes {
 struct watch	*watch_create(const char *site_dir, char **cause);
 
 /*
- * Watch one site-relative folder ("" is the site root).  Returns 0, or -1
- * with *cause set; running out of watches names the sysctl to raise.
+ * Watch one site-relative folder ("" is the site root); a folder already
+ * watched since the last reset is left as it is.  Returns 0, or -1 with
+ * *cause set; running out of watches names the sysctl to raise.
  */
 int		 watch_add(struct watch *, const char *, char **cause);
 
@@ -44,8 +45,9 @@ int		 watch_fd(const struct watch *);
 
 /*
  * Read the events waiting, at most a bounded number, into changes (whose
- * maps the caller created).  Folders created are watched at once, before
- * the caller scans them, so nothing written into them is missed.
+ * maps the caller created).  New folders are only reported: the caller
+ * scans them with watch_add as scan_site's on_folder, which watches each
+ * folder before reading it, so nothing written into them is missed.
  * Returns 1 if more events may be waiting, 0 if drained.
  */
 int		 watch_drain(struct watch *, struct watch_changes *);
