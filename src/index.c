@@ -27,6 +27,7 @@ static int	post_cmp(const void *, const void *);
 static int	feed_cmp(const void *, const void *);
 static struct feed *feed_get(struct strmap *, enum feed_kind, const char *);
 static void	mark_dirty(struct index *, struct feed *);
+static void	feed_sort(struct feed *);
 static void	feed_insert(struct index *, struct feed *, struct post *);
 static void	feed_delete(struct index *, struct feed *, struct post *);
 static void	feed_free(struct feed *);
@@ -164,6 +165,15 @@ mark_dirty(struct index *idx, struct feed *f)
 	idx->dirty[idx->ndirty++] = f;
 }
 
+/* Put a feed's posts in order if appends left them out of it. */
+static void
+feed_sort(struct feed *f)
+{
+	if (!f->sorted && f->nposts > 1)
+		qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
+	f->sorted = 1;
+}
+
 /* Insert a post: in order when the feed is sorted, else appended. */
 static void
 feed_insert(struct index *idx, struct feed *f, struct post *post)
@@ -199,10 +209,7 @@ feed_delete(struct index *idx, struct feed *f, struct post *post)
 {
 	size_t	 lo = 0, hi, mid, i;
 
-	if (!f->sorted) {
-		qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
-		f->sorted = 1;
-	}
+	feed_sort(f);
 	hi = f->nposts;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -262,14 +269,9 @@ sort_feeds(struct strmap *m)
 	size_t		 pos = 0;
 	const char	*key;
 	void		*value;
-	struct feed	*f;
 
-	while (strmap_next(m, &pos, &key, &value)) {
-		f = value;
-		if (!f->sorted)
-			qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
-		f->sorted = 1;
-	}
+	while (strmap_next(m, &pos, &key, &value))
+		feed_sort(value);
 }
 
 /* End a bulk load: sort every feed once. */
@@ -277,10 +279,7 @@ void
 index_bulk_end(struct index *idx)
 {
 	idx->bulk = 0;
-	if (!idx->site.sorted)
-		qsort(idx->site.posts, idx->site.nposts,
-		    sizeof *idx->site.posts, post_cmp);
-	idx->site.sorted = 1;
+	feed_sort(&idx->site);
 	sort_feeds(idx->categories);
 	sort_feeds(idx->tags);
 }

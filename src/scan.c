@@ -199,7 +199,9 @@ scan_site(const struct config *cfg, const char *subdir,
 		rc = walk(&wk, "", 0);
 	else
 		rc = walk(&wk, subdir, in_posts(subdir));
-	qsort(res->entries, res->count, sizeof *res->entries, entry_cmp);
+	if (res->count > 1)
+		qsort(res->entries, res->count, sizeof *res->entries,
+		    entry_cmp);
 	return (rc);
 }
 
