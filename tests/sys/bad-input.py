@@ -1218,14 +1218,17 @@ class Runner:
                     continue
                 wc, form = warning_report(r.err, [path])
                 probs += ["racing build: " + f for f in form]
-                if wc[path] > 1:
+                # The writer creates the file with open/write/close, so a build can read it
+                # half written (one warning) and then find it gone when it renders the
+                # content (a second): at most one warning per stage.
+                if wc[path] > 2:
                     probs.append("racing build %d: %d warnings naming the file" % (i, wc[path]))
                 got = digest(ob)
                 if not tree_diff(got, self.base, ""):
                     outcomes["without"] += 1
                 elif not tree_diff(got, with_post, ""):
                     outcomes["with"] += 1
-                elif wc[path] == 1:
+                elif wc[path] >= 1:
                     outcomes["degraded+warning"] += 1
                 else:
                     probs.append("racing build %d: output is neither the site with nor without the "
