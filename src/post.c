@@ -154,8 +154,10 @@ split_front_matter(const char *data, size_t len, struct post_text *pt,
 	int		 n, line = 1;
 
 	/* Jekyll reads files as "bom|utf-8": a byte order mark is skipped. */
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
 		data += 3;
+		len -= 3;
+	}
 	n = line_end(data, end, &next);
 	if (!is_fence(data, (size_t)n, "---")) {
 		pt->yaml = data;

@@ -879,6 +879,26 @@ check_bom(void)
 		CHECK_STR(p->url, SITE_URL "/news/2022/07/06/bom.html");
 		post_free(p);
 	}
+	/* A byte order mark before a body with no front matter (fuzzing
+	 * found the body read 3 bytes past its end). */
+	{
+		char	*cause = NULL, *warning = NULL, *content, *summary;
+
+		if (load("_posts/2022-07-06-bomonly.md",
+		    "\xef\xbb\xbfOnly a body", &p, &cause, &warning) ==
+		    POST_OK) {
+			CHECK(warning != NULL);
+			CHECK(post_render(cfg, p, NULL, &content, &summary,
+			    &cause) == 0);
+			CHECK_STR(content, "<p>Only a body</p>");
+			free(content);
+			free(summary);
+			post_free(p);
+		} else
+			CHECK(!"a body with a BOM and no front matter loads");
+		free(cause);
+		free(warning);
+	}
 	/* CRLF line ends are fine. */
 	p = load_ok("_posts/2022-07-06-crlf.md",
 	    "---\r\ntitle: CRLF\r\ntags: [a]\r\n---\r\nBody\r\n");
