@@ -538,10 +538,12 @@ class WatchTest:
         wait_until(lambda: not os.path.exists(self.f("feed/wcat.xml")) and
                    not os.path.exists(self.f("feed/wcat.rss")),
                    "emptied category's feed/wcat.xml and .rss removed", alive=self.alive)
-        man = open(self.f(".feedd-manifest"), encoding="utf-8").read().split("\n")
-        if "feed/wcat.xml" in man or "feed/wcat2.xml" not in man:
-            raise Fail("manifest not updated (wcat listed: %s, wcat2 listed: %s)" % (
-                "feed/wcat.xml" in man, "feed/wcat2.xml" in man))
+        # The manifest is written after the feeds of an update, so wait for it too.
+        def manifest_updated():
+            man = open(self.f(".feedd-manifest"), encoding="utf-8").read().split("\n")
+            return "feed/wcat.xml" not in man and "feed/wcat2.xml" in man
+        wait_until(manifest_updated, "manifest lists feed/wcat2.xml and no longer feed/wcat.xml",
+                   alive=self.alive)
         self.converge("after changing the category")
 
     def s5_rename(self):
