@@ -568,10 +568,19 @@ post_render(const struct config *cfg, const struct post *post,
 {
 	struct buf	 local = BUF_INIT, *b = scratch != NULL ? scratch : &local;
 	struct post_text pt;
+	struct stat	 sb;
 	int		 rc = 0;
 
-	if (fileio_read(post->path, POST_MAX_BYTES, b, NULL) != 0) {
+	if (fileio_read(post->path, POST_MAX_BYTES, b, &sb) != 0) {
 		xasprintf(cause, " cannot read: %s", strerror(errno));
+		rc = -1;
+	} else if (sb.st_dev != post->dev || sb.st_ino != post->ino ||
+	    sb.st_size != post->size) {
+		/* The body must match the front matter read before (the
+		 * mtime alone may change, as with touch, which sends no
+		 * event that would have the post read again). */
+		xasprintf(cause, " changed while it was being read; it is "
+		    "read again at its next change");
 		rc = -1;
 	} else if (split_front_matter(b->data, b->len, &pt, cause) == -1)
 		rc = -1;

@@ -76,8 +76,9 @@ enum post_status post_load(const struct config *, const char *path,
  * calls; may be NULL): *content gets its HTML with absolute links (empty
  * with excerpt_only), *summary the front matter's summary or the body's
  * first paragraph, both new strings.  Returns 0, or -1 with *cause set
- * when the file can no longer be read (both are then the front matter's
- * summary, so a feed can still be written).
+ * when the file can no longer be read or is no longer the version loaded
+ * (both are then the front matter's summary, so a feed can still be
+ * written).
  */
 int		 post_render(const struct config *, const struct post *,
 		    struct buf *scratch, char **content, char **summary,
