@@ -319,7 +319,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 {
 	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS };
 	struct render_work w;
-	struct post	**needed = NULL;
+	struct post	**needed;
 	struct job	*job;
 	struct feed	*f;
 	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
@@ -327,6 +327,12 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
+	/* At most two files per feed, and its first posts_limit posts. */
+	w.jobs = xcalloc(2 * n + 1, sizeof *w.jobs);
+	for (i = 0; i < n; i++)
+		nneeded += feeds[i]->nposts < limit ? feeds[i]->nposts : limit;
+	needed = xcalloc(nneeded + 1, sizeof *needed);
+	nneeded = 0;
 	for (i = 0; i < n; i++) {
 		f = feeds[i];
 		if ((f->kind == FEED_CATEGORY && !pub->cfg->categories) ||
@@ -347,18 +353,14 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 				free(rel);
 				continue;
 			}
-			w.jobs = xreallocarray(w.jobs, w.n + 1, sizeof *w.jobs);
 			job = &w.jobs[w.n++];
 			job->feed = f;
 			job->format = formats[k];
 			job->rel = rel;
 			job->path = output_path(pub, rel);
 		}
-		for (k = 0; k < f->nposts && k < limit; k++) {
-			needed = xreallocarray(needed, nneeded + 1,
-			    sizeof *needed);
+		for (k = 0; k < f->nposts && k < limit; k++)
 			needed[nneeded++] = f->posts[k];
-		}
 	}
 	rcache_prepare(pub->cache, pub->cfg, needed, nneeded);
 	free(needed);

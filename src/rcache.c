@@ -194,7 +194,7 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
     struct post *const *posts, size_t n)
 {
 	struct strmap	*seen = strmap_create_borrowed();
-	struct pending	*todo = NULL;
+	struct pending	*todo = xcalloc(n + 1, sizeof *todo);
 	struct rentry	*e;
 	size_t		 i, ntodo = 0;
 
@@ -209,8 +209,6 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
 		}
 		if ((e = strmap_get(c->entries, posts[i]->path)) != NULL)
 			drop(c, e);	/* made from an older version */
-		todo = xreallocarray(todo, ntodo + 1, sizeof *todo);
-		memset(&todo[ntodo], 0, sizeof *todo);
 		todo[ntodo].cfg = cfg;
 		todo[ntodo++].post = posts[i];
 	}
