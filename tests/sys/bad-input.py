@@ -43,7 +43,6 @@ failure the temporary folder is kept, with each failed case's site, outputs and 
 (NN-KEY/site, out-build, out-watch, build.err, watch.log).
 """
 
-import ctypes
 import hashlib
 import os
 import re
@@ -58,9 +57,9 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+from feeddtest import DEADLINE, Fail, inotify_available, list_tree, say, wait_until
+
 SKIP = 77
-POLL = 0.02
-DEADLINE = 10.0
 ATOM = "{http://www.w3.org/2005/Atom}"
 MB = 1024 * 1024
 
@@ -89,34 +88,7 @@ SENTINEL_FEED = "feed/zzsentinel.xml"
 SITE_FILES = {"feed.xml", "feed.rss", ".feedd-manifest"}
 
 
-def say(msg):
-    print(msg, flush=True)
-
-
-class Fail(Exception):
-    pass
-
-
 # ---------------------------------------------------------------- helpers
-
-def wait_until(cond, desc, timeout=DEADLINE, alive=None, detail=None):
-    end = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if alive is not None:
-            alive()
-        if time.monotonic() >= end:
-            extra = ""
-            if detail is not None:
-                try:
-                    extra = ": " + str(detail())
-                except Exception as e:  # noqa: BLE001 - best effort
-                    extra = ": (detail failed: %s)" % e
-            raise Fail("%s not reached within %.1f s%s" % (desc, timeout, extra))
-        time.sleep(POLL)
-
 
 def put(site, rel, data, mode=0o644):
     """Write data (bytes, or an iterable of bytes chunks) with one open and one close,
@@ -155,14 +127,6 @@ def yq(s):
 
 def flow(names):
     return ("[" + ", ".join(yq(n) for n in names) + "]").encode()
-
-
-def list_tree(root):
-    out = set()
-    for d, _dirs, files in os.walk(root):
-        for f in files:
-            out.add(os.path.relpath(os.path.join(d, f), root))
-    return out
 
 
 def digest(root):
@@ -278,18 +242,6 @@ def atom_entries(path, content=True):
             res.append((t.text if t is not None else None, c.text if c is not None else None))
             e.clear()
     return res
-
-
-def inotify_available():
-    libc = ctypes.CDLL(None, use_errno=True)
-    try:
-        fd = libc.inotify_init1(os.O_CLOEXEC)
-    except AttributeError:
-        return "libc has no inotify_init1"
-    if fd < 0:
-        return "inotify_init1: %s" % os.strerror(ctypes.get_errno())
-    os.close(fd)
-    return None
 
 
 # ---------------------------------------------------------------- running feedd

@@ -45,8 +45,6 @@ On failure the temporary folder (sites, outputs, daemon logs *.log) is kept; a t
 is copied out (OUT.kept) before it is unmounted.
 """
 
-import ctypes
-import errno
 import hashlib
 import os
 import random
@@ -61,9 +59,9 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+from feeddtest import DEADLINE, POLL, Fail, inotify_available, is_tmp, list_tree, say, wait_until, write
+
 SKIP = 77
-POLL = 0.02
-DEADLINE = 10.0
 BIG_DEADLINE = 60.0
 RECOVER_DEADLINE = 10.0     # fault lifted -> OUT equals a fresh build, with no other change
 ERRORS_PER_EPISODE = 1      # error/warning lines allowed for one failure episode
@@ -75,52 +73,12 @@ except ImportError as e:
     sys.exit(1)
 
 
-class Fail(Exception):
-    pass
-
-
 class Skip(Exception):
     pass
 
 
-def say(msg):
-    print(msg, flush=True)
-
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def inotify_available():
-    try:
-        fd = _libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-    except AttributeError:
-        return "libc has no inotify_init1"
-    if fd < 0:
-        return "inotify_init1: %s" % os.strerror(ctypes.get_errno())
-    os.close(fd)
-    return None
-
 
 # ---------------------------------------------------------------- helpers
-
-def wait_until(cond, desc, timeout=DEADLINE, interval=POLL, detail=None, alive=None):
-    end = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if alive is not None:
-            alive()
-        if time.monotonic() >= end:
-            extra = ""
-            if detail is not None:
-                try:
-                    extra = ": " + str(detail())
-                except Exception as e:  # noqa: BLE001
-                    extra = ": (detail failed: %s)" % e
-            raise Fail("%s not reached within %.1f s%s" % (desc, timeout, extra))
-        time.sleep(interval)
-
 
 def poll_for(cond, timeout, interval=POLL):
     """Poll cond() until truthy or timeout; returns its last value (no exception)."""
@@ -132,14 +90,6 @@ def poll_for(cond, timeout, interval=POLL):
         time.sleep(interval)
 
 
-def list_tree(root):
-    out = set()
-    for d, _dirs, files in os.walk(root):
-        for f in files:
-            out.add(os.path.relpath(os.path.join(d, f), root))
-    return out
-
-
 def read_tree(root):
     res = {}
     for rel in list_tree(root):
@@ -149,10 +99,6 @@ def read_tree(root):
         except FileNotFoundError:
             pass
     return res
-
-
-def is_tmp(rel):
-    return os.path.basename(rel).startswith(".feedd-tmp-")
 
 
 def is_feed(rel):
@@ -248,11 +194,6 @@ def digest(data):
 
 def pages(n):
     return (n + 4095) // 4096
-
-
-def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def post_text(title, date, cat, tag, body):

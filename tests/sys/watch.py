@@ -53,9 +53,9 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
+from feeddtest import DEADLINE, POLL, Fail, inotify_available, is_tmp, list_tree, say, wait_until, write
+
 SKIP = 77
-POLL = 0.02                 # poll interval for small checks
-DEADLINE = 10.0             # default deadline for a condition
 BIG_DEADLINE = 45.0         # convergence after thousands of posts
 BURST = 5000
 KILL_BURST = 2000
@@ -69,14 +69,6 @@ except ImportError as e:  # /usr/bin/python3 on the build machines has it
     sys.exit(1)
 
 
-class Fail(Exception):
-    pass
-
-
-def say(msg):
-    print(msg, flush=True)
-
-
 # ---------------------------------------------------------------- inotify (ctypes)
 
 IN_CLOSE_WRITE = 0x008
@@ -87,20 +79,6 @@ IN_NONBLOCK = os.O_NONBLOCK
 IN_CLOEXEC = os.O_CLOEXEC
 
 _libc = ctypes.CDLL(None, use_errno=True)
-
-
-def inotify_available():
-    """None when usable, else the reason."""
-    try:
-        fd = _libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
-    except AttributeError:
-        return "libc has no inotify_init1"
-    if fd < 0:
-        return "inotify_init1: %s" % os.strerror(ctypes.get_errno())
-    os.close(fd)
-    if not os.path.isdir("/proc/sys/fs/inotify"):
-        return "no /proc/sys/fs/inotify"
-    return None
 
 
 class OutWatcher:
@@ -206,41 +184,8 @@ class Notify:
 
 # ---------------------------------------------------------------- helpers
 
-def wait_until(cond, desc, timeout=DEADLINE, interval=POLL, detail=None, alive=None):
-    """Poll cond() until truthy; raise Fail naming desc (and detail()) at the deadline."""
-    end = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if alive is not None:
-            alive()
-        if time.monotonic() >= end:
-            extra = ""
-            if detail is not None:
-                try:
-                    extra = ": " + str(detail())
-                except Exception as e:  # noqa: BLE001 - detail is best effort
-                    extra = ": (detail failed: %s)" % e
-            raise Fail("%s not reached within %.1f s%s" % (desc, timeout, extra))
-        time.sleep(interval)
-
-
-def list_tree(root):
-    """Relative paths of every file under root (dot files included)."""
-    out = set()
-    for d, _dirs, files in os.walk(root):
-        for f in files:
-            out.add(os.path.relpath(os.path.join(d, f), root))
-    return out
-
-
 def read_tree(root):
     return {rel: open(os.path.join(root, rel), "rb").read() for rel in list_tree(root)}
-
-
-def is_tmp(rel):
-    return os.path.basename(rel).startswith(".feedd-tmp-")
 
 
 def tree_diff(out, expected, ignore_tmp=False, limit=6):
@@ -313,11 +258,6 @@ def post_text(title, date, cats=None, tags=None, body=None):
     lines.append("")
     lines.append(body if body is not None else "Body of %s." % title)
     return "\n".join(lines) + "\n"
-
-
-def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def proc_state(pid):
