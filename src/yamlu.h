@@ -12,8 +12,10 @@
 
 /*
  * Load the first document of len bytes.  first_line is the file line of
- * the first byte, so positions name lines of the whole file.  On error
- * returns -1 and sets *cause to a new "LINE: message" string.
+ * the first byte, so positions name lines of the whole file.  A document
+ * of more than 100,000 values (alias uses counted) or nested more than
+ * 1,000 deep is refused before it costs much memory.  On error returns -1
+ * and sets *cause to a new "LINE: message" string.
  */
 int		 yamlu_load(const char *, size_t, int first_line,
 		    yaml_document_t *, char **cause);
@@ -21,7 +23,7 @@ int		 yamlu_load(const char *, size_t, int first_line,
 /* The root node if it is a mapping, else NULL. */
 yaml_node_t	*yamlu_root_map(yaml_document_t *);
 
-/* The value of key in mapping map, or NULL. */
+/* The value of key in mapping map (its last, if given twice), or NULL. */
 yaml_node_t	*yamlu_get(yaml_document_t *, yaml_node_t *, const char *);
 
 /* A scalar's text, or NULL if node is not a scalar or is a YAML null. */
