@@ -22,6 +22,7 @@ static const char *const month_names[] = {
 static int	read_digits(const char **, int, int, int *);
 static int	days_in_month(int, int);
 static int64_t	days_from_civil(int, int, int);
+static void	printable(int64_t, struct tm *);
 
 /* Whether zone names a time zone in the system's database. */
 int
@@ -238,6 +239,27 @@ datetime_local(int64_t when, struct tm *tm)
 	localtime_r(&t, tm);
 }
 
+/* Whether a feed can carry the instant in every zone (see header). */
+int
+datetime_in_feed_range(int64_t when)
+{
+	return (when >= DATETIME_FEED_MIN && when <= DATETIME_FEED_MAX);
+}
+
+/*
+ * Break when down for printing: local time, or UTC when the local offset
+ * has seconds, which neither RFC 3339 nor RFC 822 can write.
+ */
+static void
+printable(int64_t when, struct tm *tm)
+{
+	time_t	 t = (time_t)when;
+
+	datetime_local(when, tm);
+	if (tm->tm_gmtoff % 60 != 0)
+		gmtime_r(&t, tm);
+}
+
 /* Format an RFC 3339 date in local time. */
 void
 datetime_rfc3339(int64_t when, char *out, size_t size)
@@ -245,7 +267,7 @@ datetime_rfc3339(int64_t when, char *out, size_t size)
 	struct tm tm;
 	long	 off;
 
-	datetime_local(when, &tm);
+	printable(when, &tm);
 	off = tm.tm_gmtoff;
 	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -260,7 +282,7 @@ datetime_rfc822(int64_t when, char *out, size_t size)
 	struct tm tm;
 	long	 off;
 
-	datetime_local(when, &tm);
+	printable(when, &tm);
 	off = tm.tm_gmtoff;
 	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
 	    day_names[tm.tm_wday], tm.tm_mday, month_names[tm.tm_mon],

@@ -44,10 +44,23 @@ int64_t	 datetime_local_midnight(int, int, int);
 /* Break an instant down into local time (tm_gmtoff holds the offset). */
 void	 datetime_local(int64_t, struct tm *);
 
-/* RFC 3339 in local time, e.g. 2021-12-08T10:19:17+08:00. */
+/*
+ * Instants a feed can carry: RFC 822 dates (RSS) need a year from 1900,
+ * xsd:dateTime (Atom) one up to 9999, in whatever zone they are shown;
+ * a day's margin at each end covers every zone's offset.
+ */
+#define DATETIME_FEED_MIN	(-2208902400LL)	/* 1900-01-02T00:00:00Z */
+#define DATETIME_FEED_MAX	253402214399LL	/* 9999-12-30T23:59:59Z */
+int	 datetime_in_feed_range(int64_t);
+
+/*
+ * RFC 3339 in local time, e.g. 2021-12-08T10:19:17+08:00; in UTC when
+ * the local offset is not whole minutes (local mean times before zones
+ * were standardised), which RFC 3339 cannot write.
+ */
 void	 datetime_rfc3339(int64_t, char *, size_t);
 
-/* RFC 822 with a four-digit year and numeric zone, in local time. */
+/* RFC 822 with a four-digit year and numeric zone, as above. */
 void	 datetime_rfc822(int64_t, char *, size_t);
 
 #endif
