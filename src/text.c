@@ -327,6 +327,67 @@ text_language_tag(char *lang)
 	}
 }
 
+/*
+ * Whether s is an addr-spec: a dot-atom local part, '@', and a domain
+ * of letter, digit and hyphen labels joined by dots (RFC 5322, without
+ * quoted local parts or address literals, which feeds never need).
+ */
+int
+text_is_email(const char *s)
+{
+	const char	*at = strchr(s, '@'), *p;
+	size_t		 label = 0;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    s[0] == '.' || at[-1] == '.')
+		return (0);
+	for (p = s; p < at; p++) {
+		if (!isalnum((unsigned char)*p) && (*p == '\0' ||
+		    strchr("!#$%&'*+-/=?^_`{|}~.", *p) == NULL))
+			return (0);
+		if (*p == '.' && p[1] == '.')
+			return (0);
+	}
+	for (p = at + 1; ; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0 || p[-1] == '-')
+				return (0);
+			if (*p == '\0')
+				return (1);
+			label = 0;
+		} else if (isalnum((unsigned char)*p) || (*p == '-' &&
+		    label > 0))
+			label++;
+		else
+			return (0);
+	}
+}
+
+/*
+ * Whether lang is a language tag as Atom's schema has it: a subtag of
+ * 1-8 letters, then subtags of 1-8 letters or digits, joined by '-'.
+ */
+int
+text_language_valid(const char *lang)
+{
+	size_t	 n = 0;
+	int	 first = 1;
+
+	for (;; lang++) {
+		if (*lang == '-' || *lang == '\0') {
+			if (n == 0)
+				return (0);
+			if (*lang == '\0')
+				return (1);
+			n = 0;
+			first = 0;
+		} else if (++n > 8 || !((*lang >= 'a' && *lang <= 'z') ||
+		    (*lang >= 'A' && *lang <= 'Z') || (!first &&
+		    *lang >= '0' && *lang <= '9')))
+			return (0);
+	}
+}
+
 /* Whether s is NULL or white space only. */
 int
 text_is_blank(const char *s)

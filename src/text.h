@@ -57,6 +57,12 @@ char	*text_lower(const char *);
  */
 void	 text_language_tag(char *);
 
+/* Whether s is an e-mail address (addr-spec) a feed may carry. */
+int	 text_is_email(const char *);
+
+/* Whether a language tag is well-formed for xml:lang (Atom's pattern). */
+int	 text_language_valid(const char *);
+
 /* Whether s is NULL or holds only white space. */
 int	 text_is_blank(const char *);
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "text.h"
@@ -123,6 +124,27 @@ url_has_scheme(const char *ref)
 	    *p == '.')
 		p++;
 	return (*p == ':');
+}
+
+/* Whether url is "http://HOST..." or "https://HOST...". */
+int
+url_is_absolute_http(const char *url)
+{
+	const char	*p;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return (0);
+	if (*p == '\0' || *p == '/' || *p == '?' || *p == '#')
+		return (0);
+	for (; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return (0);
+	}
+	return (1);
 }
 
 /* Offset where "scheme://authority" ends in an absolute URL. */

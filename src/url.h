@@ -28,6 +28,9 @@ char	*url_slugify(const char *, enum url_slug_mode, int cased);
 /* Resolve reference ref against absolute URL base (RFC 3986, 5.2). */
 char	*url_resolve(const char *base, const char *ref);
 
+/* Whether url is an absolute http or https URL with a host. */
+int	 url_is_absolute_http(const char *);
+
 /* Whether ref has a scheme ("https:", "mailto:", ...). */
 int	 url_has_scheme(const char *);
 
