@@ -15,6 +15,8 @@ struct index {
 	struct strmap	*pending;	/* path -> struct post (future) */
 	struct strmap	*categories;	/* name -> struct feed */
 	struct strmap	*tags;		/* name -> struct feed */
+	struct strmap	*ids;		/* id -> the first post holding it */
+	size_t		 shared_ids;	/* posts whose id another holds */
 	struct feed	 site;
 	struct feed	**dirty;	/* feeds changed since index_clean */
 	size_t		 ndirty;
@@ -35,6 +37,8 @@ static void	link_post(struct index *, struct post *);
 static void	unlink_post(struct index *, struct post *);
 static void	free_feeds(struct strmap *);
 static void	sort_feeds(struct strmap *);
+static void	find_twin(struct post *, void *);
+static void	forget_id(struct index *, struct post *);
 
 /* Whether a sorts before b: newer first, then by path as Jekyll does. */
 static int
@@ -82,6 +86,7 @@ index_create(void)
 	idx->pending = strmap_create_borrowed();
 	idx->categories = strmap_create_borrowed();
 	idx->tags = strmap_create_borrowed();
+	idx->ids = strmap_create_borrowed();
 	idx->site.kind = FEED_SITE;
 	idx->site.sorted = 1;
 	return (idx);
@@ -127,6 +132,7 @@ index_free(struct index *idx)
 		post_free(value);
 	strmap_free(idx->posts);
 	strmap_free(idx->pending);
+	strmap_free(idx->ids);
 	free_feeds(idx->categories);
 	free_feeds(idx->tags);
 	free(idx->site.posts);
@@ -285,17 +291,65 @@ index_bulk_end(struct index *idx)
 }
 
 /* Add a post, published now or pending until its date. */
-void
+const struct post *
 index_add(struct index *idx, struct post *post, int64_t now)
 {
+	struct post	*other;
+
 	if (index_get(idx, post->path) != NULL)
 		fatalx("index: %s added twice", post->path);
-	if (post->date > now) {
-		strmap_put(idx->pending, post->path, post);
-		return;
+	if ((other = strmap_get(idx->ids, post->id)) == NULL)
+		strmap_put(idx->ids, post->id, post);
+	else {
+		post->id_shared = 1;
+		idx->shared_ids++;
 	}
-	strmap_put(idx->posts, post->path, post);
-	link_post(idx, post);
+	if (post->date > now)
+		strmap_put(idx->pending, post->path, post);
+	else {
+		strmap_put(idx->posts, post->path, post);
+		link_post(idx, post);
+	}
+	return (other);
+}
+
+/* index_foreach_post callback: find another post with an id. */
+static void
+find_twin(struct post *p, void *arg)
+{
+	struct post	**want = arg;
+
+	if (want[1] == NULL && p != want[0] && strcmp(p->id, want[0]->id) == 0)
+		want[1] = p;
+}
+
+/*
+ * Take a removed post's id out of the id map.  If other posts share it
+ * (rare, and reported), one of them takes its place, so the next post
+ * with that id is still reported.
+ */
+static void
+forget_id(struct index *idx, struct post *post)
+{
+	struct post	*pair[2] = { post, NULL };
+
+	if (post->id_shared) {
+		post->id_shared = 0;
+		idx->shared_ids--;
+	}
+	if (strmap_get(idx->ids, post->id) != post)
+		return;
+	strmap_remove(idx->ids, post->id);
+	if (idx->shared_ids == 0)
+		return;
+	index_foreach_post(idx, find_twin, pair);
+	if (pair[1] != NULL) {
+		strmap_put(idx->ids, pair[1]->id, pair[1]);
+		if (pair[1]->id_shared) {
+			pair[1]->id_shared = 0;
+			idx->shared_ids--;
+		}
+	}
 }
 
 /* Remove and return the post at path. */
@@ -304,10 +358,11 @@ index_remove(struct index *idx, const char *path)
 {
 	struct post	*post;
 
-	if ((post = strmap_remove(idx->pending, path)) != NULL)
-		return (post);
-	if ((post = strmap_remove(idx->posts, path)) != NULL)
+	if ((post = strmap_remove(idx->pending, path)) == NULL &&
+	    (post = strmap_remove(idx->posts, path)) != NULL)
 		unlink_post(idx, post);
+	if (post != NULL)
+		forget_id(idx, post);
 	return (post);
 }
 
@@ -320,6 +375,21 @@ index_get(const struct index *idx, const char *path)
 	if ((post = strmap_get(idx->posts, path)) != NULL)
 		return (post);
 	return (strmap_get(idx->pending, path));
+}
+
+/* Mark an existing feed dirty, so the next publish writes it again. */
+int
+index_touch(struct index *idx, enum feed_kind kind, const char *name)
+{
+	struct feed	*f;
+
+	if (kind == FEED_SITE)
+		f = &idx->site;
+	else if ((f = strmap_get(kind == FEED_CATEGORY ? idx->categories :
+	    idx->tags, name)) == NULL || f->nposts == 0)
+		return (0);
+	mark_dirty(idx, f);
+	return (1);
 }
 
 /* Publish the pending posts that are due. */

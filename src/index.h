@@ -44,14 +44,23 @@ void		 index_bulk_end(struct index *);
 /*
  * Add a post (the index takes it).  A post dated after now waits until
  * index_publish_due.  A post with the same path must be removed first.
+ * Returns another post with the same id (feed readers would show only
+ * one of the two), or NULL.
  */
-void		 index_add(struct index *, struct post *, int64_t now);
+const struct post *index_add(struct index *, struct post *, int64_t now);
 
 /* Remove the post at path and return it (caller frees), or NULL. */
 struct post	*index_remove(struct index *, const char *path);
 
 /* The post at path, or NULL (published or pending). */
 struct post	*index_get(const struct index *, const char *path);
+
+/*
+ * Mark the feed of kind and name (NULL for the site feed) dirty, so the
+ * next publish of dirty feeds writes it again (its file was damaged).
+ * Returns 0 if there is no such feed holding posts.
+ */
+int		 index_touch(struct index *, enum feed_kind, const char *name);
 
 /*
  * Publish pending posts dated at or before now.  Returns the date of the

@@ -18,6 +18,11 @@
 /* Posts larger than this are refused (not a post, or a mistake). */
 #define POST_MAX_BYTES	(64 * 1024 * 1024)
 /*
+ * Front matter larger than this is refused: real posts hold a few
+ * kilobytes, and a parsed YAML tree costs many times its text.
+ */
+#define FRONT_MATTER_MAX_BYTES	(1024 * 1024)
+/*
  * A post in more categories (or tags) than this is refused: each of its
  * feeds would list them all, so the output grows with their square.
  */
@@ -44,6 +49,7 @@ struct post {
 	char		*lang;
 	char		*excerpt_separator; /* the post's own, or NULL */
 	char		*block;		/* holds all of the above */
+	int		 id_shared;	/* another indexed post has its id */
 
 	/* What the file looked like when read, to notice real changes. */
 	dev_t		 dev;
@@ -63,9 +69,9 @@ enum post_status {
  * Read the post at path (relpath is its path from the site root), through
  * scratch (reused between calls; may be NULL).  On
  * POST_OK *out is a new post (free with post_free), and *warning may
- * be set to a problem the post survived.  On POST_INVALID *cause is set.
- * Both are new "LINE: message" or " message" strings, to print after
- * "path:".
+ * be set to problems the post survived, one a line.  On POST_INVALID
+ * *cause is set.  Both are new "LINE: message" or " message" strings
+ * (lines of them for *warning), to print after "path:".
  */
 enum post_status post_load(const struct config *, const char *path,
 		    const char *relpath, struct buf *scratch, struct post **out,

@@ -68,14 +68,24 @@ read_one(const struct config *cfg, const char *path, const char *relpath,
 static enum post_status
 apply_one(const char *path, struct loaded *l, struct index *idx, int64_t now)
 {
+	const struct post *other;
+	char		*line, *save;
+
 	post_free(index_remove(idx, path));
 	switch (l->status) {
 	case POST_OK:
 		if (l->warning != NULL) {
-			log_warnx("%s:%s", path, l->warning);
+			for (line = strtok_r(l->warning, "\n", &save);
+			    line != NULL; line = strtok_r(NULL, "\n", &save))
+				log_warnx("%s:%s", path, line);
 			free(l->warning);
 		}
-		index_add(idx, l->post, now);
+		/* Jekyll says "Conflict" for one URL; readers see one id. */
+		if ((other = index_add(idx, l->post, now)) != NULL)
+			log_warnx("%s: the same entry id as %s (%s): feed "
+			    "readers show only one of the two; give one a "
+			    "different slug or permalink", path, other->path,
+			    other->id);
 		break;
 	case POST_UNPUBLISHED:
 		break;
