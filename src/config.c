@@ -13,10 +13,13 @@
 #include "buf.h"
 #include "config.h"
 #include "datetime.h"
+#include "feedname.h"
 #include "fileio.h"
 #include "log.h"
+#include "outdir.h"
 #include "permalink.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 #include "yamlu.h"
 
@@ -29,7 +32,11 @@ struct config_reader {
 	yaml_document_t	*doc;
 	struct buf	*errors;
 	struct buf	*warnings;
+	int		 admin;		/* the -c file, not the site's */
 };
+
+/* Room a feed file name keeps for a category or tag name (feedname.h). */
+#define NAME_ROOM_MIN	(NAME_MAX - FEEDNAME_FIXED_MAX)
 
 static void	reader_error(struct config_reader *, yaml_node_t *,
 		    const char *, ...) __attribute__((__format__(printf, 3, 4)));
@@ -43,6 +50,13 @@ static void	set_int(struct config_reader *, int *, yaml_node_t *,
 		    const char *, int, int);
 static void	set_list(struct config_reader *, char ***, yaml_node_t *,
 		    const char *);
+static void	set_feed_path(struct config_reader *, char **, yaml_node_t *,
+		    const char *, const char *, int);
+static char	*normalise_path(const char *);
+static const char *check_feed_path(const char *, int);
+static void	set_admin_only(struct config_reader *, char **,
+		    yaml_node_t *, const char *);
+static void	check_output(struct config *, struct buf *);
 static void	apply_author(struct config_reader *, struct author *,
 		    yaml_node_t *);
 static void	apply_feed(struct config_reader *, struct config *,
@@ -51,13 +65,14 @@ static void	apply_feedd(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static void	apply_site(struct config_reader *, struct config *,
 		    yaml_node_t *);
-static int	load_file(const char *, int, yaml_document_t *,
+static int	load_file(const char *, const char *, yaml_document_t *,
 		    struct buf *);
 static char	*resolve_path(const char *, const char *);
+static int64_t	newest_mtime(const char *, int64_t);
 static char	*absolute_path(const char *);
 static void	set_defaults(struct config *);
 static void	log_lines(void (*)(const char *, ...), char *);
-static void	finish(struct config *, struct buf *);
+static void	finish(struct config *, struct buf *, struct buf *);
 
 /* Record an error at node's line. */
 static void
@@ -174,6 +189,122 @@ set_list(struct config_reader *r, char ***dst, yaml_node_t *node,
 	*dst = list;
 }
 
+/*
+ * A feed path as written, made canonical: no leading, doubled or
+ * trailing slashes, no "." components (new string).
+ */
+static char *
+normalise_path(const char *p)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*slash;
+	size_t		 n;
+
+	buf_add(&out, "", 0);
+	while (*p != '\0') {
+		if ((slash = strchr(p, '/')) == NULL)
+			slash = p + strlen(p);
+		n = (size_t)(slash - p);
+		if (n > 0 && !(n == 1 && *p == '.')) {
+			if (out.len > 0)
+				buf_addc(&out, '/');
+			buf_add(&out, p, n);
+		}
+		p = *slash == '/' ? slash + 1 : slash;
+	}
+	return (buf_take(&out));
+}
+
+/*
+ * Whether a feed path (a pattern holding {name} once when pattern is
+ * set) is one feedd may write, in both formats.  Returns NULL if so,
+ * else a static reason.
+ */
+static const char *
+check_feed_path(const char *path, int pattern)
+{
+	const char	*mark, *why, *comp, *end;
+	char		*p, *rss;
+	size_t		 fixed;
+
+	mark = strstr(path, "{name}");
+	if (pattern && mark == NULL)
+		return ("it must contain {name}");
+	if (pattern && strstr(mark + 6, "{name}") != NULL)
+		return ("it must contain {name} only once");
+	if (pattern) {
+		/* The file name around {name} must leave room for names. */
+		for (comp = mark; comp > path && comp[-1] != '/'; comp--)
+			;
+		if ((end = strchr(mark, '/')) == NULL)
+			end = mark + strlen(mark);
+		fixed = (size_t)(end - comp) - 6 + 4;
+		if (fixed > FEEDNAME_FIXED_MAX)
+			return ("the name of the file or folder holding "
+			    "{name} is too long");
+		/* Names are made safe, but a dot before one could make a
+		 * hidden name of feedd's own (".feedd-tmp-..."). */
+		if (*comp == '.' && comp != mark)
+			return ("the name holding {name} starts with a dot");
+	}
+	xasprintf(&p, "%.*s%s%s", pattern ? (int)(mark - path) :
+	    (int)strlen(path), path, pattern ? "n" : "", pattern ? mark + 6 :
+	    "");
+	rss = feedname_rss_path(p);
+	if ((why = outdir_check_path(p)) == NULL)
+		why = outdir_check_path(rss);
+	free(rss);
+	free(p);
+	return (why);
+}
+
+/* Set a feed path or pattern, refusing one that leaves the folder. */
+static void
+set_feed_path(struct config_reader *r, char **dst, yaml_node_t *node,
+    const char *key, const char *format, int pattern)
+{
+	const char	*v, *why;
+	char		*p, *norm;
+
+	if (node == NULL)
+		return;
+	if (node->type != YAML_SCALAR_NODE || (v = yamlu_scalar(node)) ==
+	    NULL || *v == '\0') {
+		reader_error(r, node, "%s must be a path", key);
+		return;
+	}
+	xasprintf(&p, format, v);
+	norm = normalise_path(p);
+	free(p);
+	if ((why = check_feed_path(norm, pattern)) != NULL) {
+		reader_error(r, node, "%s \"%s\" cannot be used: %s", key, v,
+		    why);
+		free(norm);
+		return;
+	}
+	free(*dst);
+	*dst = norm;
+}
+
+/*
+ * A setting that chooses folders or reaches outside: only the
+ * administrator's -c file may give it, never the site.
+ */
+static void
+set_admin_only(struct config_reader *r, char **dst, yaml_node_t *node,
+    const char *key)
+{
+	if (node == NULL)
+		return;
+	if (!r->admin) {
+		reader_warning(r, node, "%s is ignored in the site's "
+		    "_config.yml: only the administrator's -c file may set it",
+		    key);
+		return;
+	}
+	set_string(r, dst, node, key);
+}
+
 /* An author is a name, or a mapping of name, email and uri. */
 static void
 apply_author(struct config_reader *r, struct author *a, yaml_node_t *node)
@@ -192,6 +323,13 @@ apply_author(struct config_reader *r, struct author *a, yaml_node_t *node)
 	set_string(r, &a->email, yamlu_get(r->doc, node, "email"),
 	    "author.email");
 	set_string(r, &a->uri, yamlu_get(r->doc, node, "uri"), "author.uri");
+	if (a->email != NULL && !text_is_email(a->email)) {
+		reader_warning(r, yamlu_get(r->doc, node, "email"), "author "
+		    "email \"%s\" is not an e-mail address; left out",
+		    a->email);
+		free(a->email);
+		a->email = NULL;
+	}
 }
 
 /* jekyll-feed's feed: block. */
@@ -206,26 +344,17 @@ apply_feed(struct config_reader *r, struct config *cfg, yaml_node_t *feed)
 		reader_error(r, feed, "feed must be a mapping");
 		return;
 	}
-	set_string(r, &cfg->feed_path, yamlu_get(r->doc, feed, "path"),
-	    "feed.path");
+	set_feed_path(r, &cfg->feed_path, yamlu_get(r->doc, feed, "path"),
+	    "feed.path", "%s", 0);
 	set_int(r, &cfg->posts_limit, yamlu_get(r->doc, feed, "posts_limit"),
 	    "feed.posts_limit", 1, 1000000);
 	set_bool(r, &cfg->excerpt_only, yamlu_get(r->doc, feed, "excerpt_only"),
 	    "feed.excerpt_only");
 	tags = yamlu_get(r->doc, feed, "tags");
 	if (tags != NULL && tags->type == YAML_MAPPING_NODE) {
-		if ((path = yamlu_get(r->doc, tags, "path")) != NULL) {
-			const char *p = yamlu_scalar(path);
-
-			if (p == NULL || *p == '\0')
-				reader_error(r, path, "feed.tags.path must be "
-				    "a folder path");
-			else {
-				free(cfg->tag_path);
-				xasprintf(&cfg->tag_path, "%s%s{name}.xml", p,
-				    p[strlen(p) - 1] == '/' ? "" : "/");
-			}
-		}
+		path = yamlu_get(r->doc, tags, "path");
+		set_feed_path(r, &cfg->tag_path, path, "feed.tags.path",
+		    "%s/{name}.xml", 1);
 		set_list(r, &cfg->tags_only, yamlu_get(r->doc, tags, "only"),
 		    "feed.tags.only");
 		set_list(r, &cfg->tags_except, yamlu_get(r->doc, tags,
@@ -241,7 +370,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
 	    NULL };
 	yaml_node_pair_t *pair;
-	yaml_node_t	*k, *formats;
+	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
 	const char	*key;
 	int		 i;
@@ -264,15 +393,23 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 			reader_warning(r, k, "unknown setting feedd.%s ignored",
 			    key != NULL ? key : "?");
 	}
-	set_string(r, &cfg->output_dir, yamlu_get(r->doc, blk, "output"),
-	    "feedd.output");
+	node = yamlu_get(r->doc, blk, "output");
+	set_admin_only(r, &cfg->output_dir, node, "feedd.output");
+	if (node != NULL && r->admin) {
+		free(cfg->output_origin);
+		xasprintf(&cfg->output_origin, "%s:%d: feedd.output", r->path,
+		    yamlu_line(node, 1));
+	}
+	if (!r->admin)
+		set_admin_only(r, NULL, yamlu_get(r->doc, blk, "site"),
+		    "feedd.site");
 	set_bool(r, &cfg->categories, yamlu_get(r->doc, blk, "categories"),
 	    "feedd.categories");
 	set_bool(r, &cfg->tags, yamlu_get(r->doc, blk, "tags"), "feedd.tags");
-	set_string(r, &cfg->category_path, yamlu_get(r->doc, blk,
-	    "category_path"), "feedd.category_path");
-	set_string(r, &cfg->tag_path, yamlu_get(r->doc, blk, "tag_path"),
-	    "feedd.tag_path");
+	set_feed_path(r, &cfg->category_path, yamlu_get(r->doc, blk,
+	    "category_path"), "feedd.category_path", "%s", 1);
+	set_feed_path(r, &cfg->tag_path, yamlu_get(r->doc, blk, "tag_path"),
+	    "feedd.tag_path", "%s", 1);
 	set_int(r, &cfg->debounce_ms, yamlu_get(r->doc, blk, "debounce_ms"),
 	    "feedd.debounce_ms", 0, 60000);
 
@@ -347,33 +484,61 @@ apply_site(struct config_reader *r, struct config *cfg, yaml_node_t *root)
 }
 
 /*
- * Parse path into doc.  Returns 1 if loaded, 0 if the file does not exist
- * and may be absent, -1 on error (recorded).
+ * Parse path into doc.  A link is followed, but when within is set the
+ * file it leads to must lie inside that folder (the site's _config.yml:
+ * a link out of the site is refused, as in Jekyll's safe mode).  Returns
+ * 1 if loaded, 0 if the file does not exist and within is set, -1 on
+ * error (recorded).
  */
 static int
-load_file(const char *path, int optional, yaml_document_t *doc,
+load_file(const char *path, const char *within, yaml_document_t *doc,
     struct buf *errors)
 {
 	struct buf	 data = BUF_INIT;
-	char		*cause;
+	char		*cause, *real;
+	size_t		 n = within != NULL ? strlen(within) : 0;
 	int		 rc = 1;
 
-	if (fileio_read(path, CONFIG_MAX_BYTES, &data, NULL) != 0) {
-		if (optional && errno == ENOENT)
-			rc = 0;
-		else {
-			buf_addf(errors, "%s: cannot read: %s\n", path,
-			    errno == EFBIG ? "file too large" :
-			    strerror(errno));
-			rc = -1;
+	if ((real = realpath(path, NULL)) == NULL) {
+		if (within != NULL && errno == ENOENT) {
+			struct stat st;
+
+			if (lstat(path, &st) != 0)
+				return (0);
+			errno = ENOENT;	/* a link to nothing */
 		}
+		buf_addf(errors, "%s: cannot read: %s\n", path,
+		    strerror(errno));
+		return (-1);
+	}
+	if (within != NULL && (strncmp(real, within, n) != 0 ||
+	    real[n] != '/')) {
+		buf_addf(errors, "%s: a symbolic link to %s, outside the site; "
+		    "not read (links must stay inside the site)\n", path, real);
+		rc = -1;
+	} else if (fileio_read(real, CONFIG_MAX_BYTES, &data, NULL) != 0) {
+		buf_addf(errors, "%s: cannot read: %s\n", path,
+		    errno == EFBIG ? "file too large" : strerror(errno));
+		rc = -1;
 	} else if (yamlu_load(data.data, data.len, 1, doc, &cause) != 0) {
 		buf_addf(errors, "%s:%s\n", path, cause);
 		free(cause);
 		rc = -1;
 	}
+	free(real);
 	buf_free(&data);
 	return (rc);
+}
+
+/* The later of path's modification time (links followed) and since. */
+static int64_t
+newest_mtime(const char *path, int64_t since)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == 0 && st.st_mtim.tv_sec > since)
+		return (st.st_mtim.tv_sec);
+	return (since);
 }
 
 /* path made absolute against the current folder (new string). */
@@ -424,7 +589,7 @@ set_defaults(struct config *cfg)
 
 /* Normalise what was read: URLs, permalink styles, paths. */
 static void
-finish(struct config *cfg, struct buf *errors)
+finish(struct config *cfg, struct buf *errors, struct buf *warnings)
 {
 	static const struct {
 		const char	*style;
@@ -441,6 +606,26 @@ finish(struct config *cfg, struct buf *errors)
 	size_t		 i, n;
 
 	text_language_tag(cfg->lang);
+	if (cfg->lang != NULL && !text_language_valid(cfg->lang)) {
+		buf_addf(warnings, "lang \"%s\" is not a language tag (such "
+		    "as en or zh-CN); feeds carry no language\n", cfg->lang);
+		free(cfg->lang);
+		cfg->lang = NULL;
+	}
+	if (cfg->title != NULL && text_is_blank(cfg->title)) {
+		buf_addf(warnings, "title is empty; feeds are titled after the "
+		    "site's url\n");
+		free(cfg->title);
+		cfg->title = NULL;
+	}
+	if (cfg->url == NULL || *cfg->url == '\0')
+		buf_addf(warnings, "url is not set: feeds get relative links "
+		    "and ids, which feed readers cannot follow; set url: "
+		    "https://your.site in _config.yml, or use --url\n");
+	else if (!url_is_absolute_http(cfg->url))
+		buf_addf(warnings, "url \"%s\" is not an absolute http or "
+		    "https URL: feed readers cannot follow the links of its "
+		    "feeds\n", cfg->url);
 	if (cfg->url == NULL)
 		cfg->url = xstrdup("");
 	/* jekyll-feed joins url and path blindly: "https://x/" gives ids
@@ -475,22 +660,41 @@ finish(struct config *cfg, struct buf *errors)
 		free(unknown);
 	}
 
-	p = cfg->feed_path;
-	while (*p == '/')
-		p++;
-	memmove(cfg->feed_path, p, strlen(p) + 1);
-	if (*cfg->feed_path == '\0')
-		buf_addf(errors, "feed.path is empty\n");
-	if (strstr(cfg->category_path, "{name}") == NULL)
-		buf_addf(errors, "feedd.category_path must contain {name}\n");
-	if (strstr(cfg->tag_path, "{name}") == NULL)
-		buf_addf(errors, "feedd.tag_path must contain {name}\n");
-
 	if (cfg->output_dir == NULL)
 		cfg->output_dir = xstrdup("_feeds");
 	p = resolve_path(cfg->site_dir, cfg->output_dir);
 	free(cfg->output_dir);
-	cfg->output_dir = p;
+	cfg->output_dir = fileio_canonical(p);
+	free(p);
+}
+
+/*
+ * The output folder may not be the site, hold it, or lie in a _posts
+ * folder: feeds would hide the posts or be read back as posts.
+ */
+static void
+check_output(struct config *cfg, struct buf *errors)
+{
+	const char	*out = cfg->output_dir, *site = cfg->site_dir, *p;
+	const char	*why = NULL;
+	size_t		 n = strlen(site), m = strlen(out);
+
+	if (strcmp(out, site) == 0)
+		why = "it is the site folder";
+	else if (m == 1 || (strncmp(site, out, m) == 0 && site[m] == '/'))
+		why = "it holds the site folder";
+	else if (strncmp(out, site, n) == 0 && out[n] == '/') {
+		for (p = out + n; p != NULL; p = strchr(p + 1, '/')) {
+			if (strncmp(p, "/_posts", 7) == 0 && (p[7] == '/' ||
+			    p[7] == '\0'))
+				why = "it is in a _posts folder, where it would "
+				    "be read as posts";
+		}
+	}
+	if (why != NULL)
+		buf_addf(errors, "%s: the output folder %s cannot be used: %s\n",
+		    cfg->output_origin != NULL ? cfg->output_origin :
+		    "feedd.output", out, why);
 }
 
 /* Build a config from the site's _config.yml and the --config file. */
@@ -513,7 +717,8 @@ config_load(const struct config_overrides *ov, char **errors,
 
 	if (ov->config_file != NULL) {
 		cfg->config_file = xstrdup(ov->config_file);
-		have_extra = load_file(ov->config_file, 0, &extra, &errbuf) > 0;
+		have_extra = load_file(ov->config_file, NULL, &extra,
+		    &errbuf) > 0;
 	}
 
 	if (ov->site_dir != NULL)
@@ -539,10 +744,14 @@ config_load(const struct config_overrides *ov, char **errors,
 			free(cfg->site_dir);
 			cfg->site_dir = dir;
 		}
+		cfg->config_time = st.st_mtim.tv_sec;
 		xasprintf(&site_file, "%s/_config.yml", cfg->site_dir);
-		if ((have_site = load_file(site_file, 1, &site, &errbuf)) > 0) {
+		if ((have_site = load_file(site_file, cfg->site_dir, &site,
+		    &errbuf)) > 0) {
+			cfg->config_time = newest_mtime(site_file, 0);
 			r.path = site_file;
 			r.doc = &site;
+			r.admin = 0;
 			if ((root = yamlu_root_map(&site)) != NULL)
 				apply_site(&r, cfg, root);
 			else if (yaml_document_get_root_node(&site) != NULL)
@@ -554,8 +763,11 @@ config_load(const struct config_overrides *ov, char **errors,
 	}
 
 	if (have_extra) {
+		cfg->config_time = newest_mtime(ov->config_file,
+		    have_site > 0 ? cfg->config_time : 0);
 		r.path = ov->config_file;
 		r.doc = &extra;
+		r.admin = 1;
 		if ((root = yamlu_root_map(&extra)) != NULL)
 			apply_site(&r, cfg, root);
 		else if (yaml_document_get_root_node(&extra) != NULL)
@@ -564,12 +776,22 @@ config_load(const struct config_overrides *ov, char **errors,
 		yaml_document_delete(&extra);
 	}
 
-	finish(cfg, &errbuf);
+	if (ov->url != NULL) {
+		free(cfg->url);
+		cfg->url = xstrdup(ov->url);
+	}
+	finish(cfg, &errbuf, &warnbuf);
 	/* -o is the user's path, relative to where feedd was started. */
 	if (ov->output_dir != NULL) {
 		free(cfg->output_dir);
-		cfg->output_dir = absolute_path(ov->output_dir);
+		dir = absolute_path(ov->output_dir);
+		cfg->output_dir = fileio_canonical(dir);
+		free(dir);
+		free(cfg->output_origin);
+		cfg->output_origin = xstrdup("-o");
 	}
+	if (cfg->site_dir[0] == '/')
+		check_output(cfg, &errbuf);
 
 	*warnings = warnbuf.len > 0 ? buf_take(&warnbuf) : NULL;
 	buf_free(&warnbuf);
@@ -622,6 +844,7 @@ config_free(struct config *cfg)
 		return;
 	free(cfg->site_dir);
 	free(cfg->output_dir);
+	free(cfg->output_origin);
 	free(cfg->config_file);
 	free(cfg->url);
 	free(cfg->id_url);

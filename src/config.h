@@ -8,6 +8,7 @@
 #define FEEDD_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum feed_format {
 	FORMAT_ATOM = 1,
@@ -23,6 +24,7 @@ struct author {
 struct config {
 	char		*site_dir;	/* the Jekyll site root */
 	char		*output_dir;	/* where feeds are written */
+	char		*output_origin;	/* where output_dir was set, for messages */
 	char		*config_file;	/* --config file, or NULL */
 
 	/* Jekyll site settings. */
@@ -39,6 +41,8 @@ struct config {
 	char		**markdown_ext;	/* without dots */
 	char		**exclude;	/* site-relative paths not read */
 	int		 future;	/* publish future-dated posts now */
+	int64_t		 config_time;	/* newest config file's mtime: the
+					 * date of a feed without entries */
 
 	/* jekyll-feed settings. */
 	char		*feed_path;	/* site Atom feed, e.g. "feed.xml" */
@@ -61,6 +65,7 @@ struct config_overrides {
 	const char	*site_dir;
 	const char	*output_dir;
 	const char	*config_file;
+	const char	*url;
 };
 
 /*

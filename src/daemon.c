@@ -19,9 +19,9 @@
 #include "config.h"
 #include "daemon.h"
 #include "datetime.h"
-#include "fileio.h"
 #include "index.h"
 #include "log.h"
+#include "outdir.h"
 #include "publish.h"
 #include "scan.h"
 #include "sdnotify.h"
@@ -40,10 +40,18 @@
 /* However busy the writers, feeds are refreshed at least this often. */
 #define DEBOUNCE_CAP_MS	2000
 
+/*
+ * Feed files removed behind feedd's back are written again once removals
+ * have stopped for this long, so that an rm -rf of the output folder is
+ * not raced by feedd putting files back into it.
+ */
+#define REMOVAL_QUIET_MS 1000
+
 /* Everything the daemon owns: the one piece of mutable state. */
 struct daemon {
 	const struct config_overrides *ov;
 	struct config	*cfg;
+	struct outdir	*out;		/* opened and locked */
 	struct index	*idx;
 	struct publisher *pub;
 	struct watch	*watch;
@@ -55,8 +63,13 @@ struct daemon {
 
 	struct watch_changes changes;	/* gathered since the last flush */
 	int		 dirty;		/* changes await a flush */
+	int		 quiet;		/* ...after a longer quiet period */
 	int		 republish;	/* write every feed at the next flush */
+	int		 restore;	/* SIGUSR1: rewrite what differs */
 	int64_t		 retry_ms;	/* delay before retrying failed writes */
+	size_t		 unwatched;	/* folders that could not be watched */
+	char		*unwatched_why;	/* the first reason */
+	int		 unwatched_told; /* reported in this episode */
 	int		 reload;	/* SIGHUP or _config.yml changed */
 	int		 quit;
 	int64_t		 first_dirty_ms; /* when the oldest change came */
@@ -68,17 +81,23 @@ static int	make_timer(int);
 static void	arm_at(int, int, int64_t, int64_t);
 static void	read_timer(int);
 static void	on_folder(const char *, void *);
+static void	report_unwatched(struct daemon *);
+static void	watch_output(const char *, void *);
+static struct outdir *open_output(const struct config *, struct outdir *);
+static int	reopen_output(struct daemon *);
+static void	restore_removed(struct daemon *);
 static void	changes_init(struct watch_changes *);
 static void	changes_clear(struct watch_changes *);
-static void	note_change(struct daemon *);
+static void	note_change(struct daemon *, int64_t);
 static void	schedule_next(struct daemon *, int64_t);
 static void	report_status(struct daemon *, const struct publish_stats *);
 static void	release_memory(void);
 static void	check_writes(struct daemon *, const struct publish_stats *);
 static void	publish_all(struct daemon *);
-static int	start_site(struct daemon *, struct config *);
+static int	start_site(struct daemon *, struct config *,
+		    struct outdir *);
 static void	stop_site(struct daemon *);
-static void	reload(struct daemon *);
+static int	reload(struct daemon *);
 static void	flush(struct daemon *);
 static void	read_signals(struct daemon *);
 static int	setup(struct daemon *);
@@ -138,17 +157,122 @@ read_timer(int fd)
 		;
 }
 
-/* scan callback: watch each folder before it is read. */
+/*
+ * scan callback: watch each folder before it is read.  Failures are
+ * counted, and reported once per scan by report_unwatched.
+ */
 static void
 on_folder(const char *rel, void *arg)
 {
 	struct daemon	*d = arg;
 	char		*cause;
 
-	if (watch_add(d->watch, rel, &cause) != 0) {
-		log_error("%s", cause);
+	if (watch_add(d->watch, rel, &cause) == 0)
+		return;
+	if (d->unwatched++ == 0) {
+		free(d->unwatched_why);
+		d->unwatched_why = cause;
+	} else
+		free(cause);
+}
+
+/*
+ * After a scan: say once per episode that folders go unwatched (running
+ * out of inotify watches would otherwise give a line per folder, and the
+ * same lines again at every resync), and when it is over.
+ */
+static void
+report_unwatched(struct daemon *d)
+{
+	if (d->unwatched == 0) {
+		if (d->unwatched_told)
+			log_info("every folder of the site is watched again");
+		d->unwatched_told = 0;
+		return;
+	}
+	if (!d->unwatched_told)
+		log_error("%s; %zu folders are not watched, so changes in them "
+		    "are seen only at SIGUSR1", d->unwatched_why, d->unwatched);
+	d->unwatched_told = 1;
+	d->unwatched = 0;
+}
+
+/* publish_foreach_folder callback: watch a folder of the output. */
+static void
+watch_output(const char *rel, void *arg)
+{
+	struct daemon	*d = arg;
+	char		*dir, *cause;
+
+	xasprintf(&dir, "%s%s%s", d->cfg->output_dir, *rel != '\0' ? "/" : "",
+	    rel);
+	if (watch_add_output(d->watch, dir, rel, &cause) != 0) {
+		log_debug("%s", cause);
 		free(cause);
 	}
+	free(dir);
+}
+
+/*
+ * Open and lock cfg's output folder; NULL after logging why not.  held
+ * (may be NULL) is the output folder open now, whose lock passes over
+ * if it is the same folder.
+ */
+static struct outdir *
+open_output(const struct config *cfg, struct outdir *held)
+{
+	struct outdir	*out;
+	char		*cause;
+
+	if ((out = outdir_open(cfg->output_dir, cfg->site_dir, &cause)) ==
+	    NULL || outdir_lock(out, held, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		outdir_free(out);
+		out = NULL;
+	}
+	return (out);
+}
+
+/*
+ * The output folder was removed or replaced: open (and lock) the one now
+ * at its path, with a publisher of its own.  Returns -1 if it cannot be.
+ */
+static int
+reopen_output(struct daemon *d)
+{
+	struct outdir	*out;
+
+	if ((out = open_output(d->cfg, d->out)) == NULL)
+		return (-1);
+	publish_free(d->pub);
+	outdir_free(d->out);
+	d->out = out;
+	d->pub = publish_create(d->cfg, out);
+	return (0);
+}
+
+/*
+ * Feed files removed behind feedd's back (a cleaner deleting old files,
+ * a slip of the hand): their feeds are written again.
+ */
+static void
+restore_removed(struct daemon *d)
+{
+	size_t		 pos = 0, n = 0;
+	const char	*rel, *name;
+	void		*value;
+	enum feed_kind	 kind;
+
+	while (strmap_next(d->changes.removed, &pos, &rel, &value)) {
+		if (publish_owner(d->pub, rel, &kind, &name) &&
+		    index_touch(d->idx, kind, name))
+			n++;
+	}
+	if (n > 0)
+		log_warnx("%zu feed files were removed from %s by something "
+		    "other than feedd; writing them again", n,
+		    d->cfg->output_dir);
 }
 
 /* Empty change sets. */
@@ -158,6 +282,7 @@ changes_init(struct watch_changes *ch)
 	memset(ch, 0, sizeof *ch);
 	ch->files = strmap_create();
 	ch->folders = strmap_create();
+	ch->removed = strmap_create();
 }
 
 /* Forget gathered changes. */
@@ -166,16 +291,17 @@ changes_clear(struct watch_changes *ch)
 {
 	strmap_free(ch->files);
 	strmap_free(ch->folders);
+	strmap_free(ch->removed);
 	changes_init(ch);
 }
 
 /*
- * Something changed: flush after a quiet debounce period, but never later
- * than DEBOUNCE_CAP_MS after the first change, so a steady stream of
- * writes cannot hold feeds back.
+ * Something changed: flush after a quiet debounce period (or quiet_ms,
+ * if longer), but never later than DEBOUNCE_CAP_MS after the first
+ * change, so a steady stream of writes cannot hold feeds back.
  */
 static void
-note_change(struct daemon *d)
+note_change(struct daemon *d, int64_t quiet_ms)
 {
 	int64_t	 now = monotonic_ms(), when, cap;
 
@@ -183,9 +309,13 @@ note_change(struct daemon *d)
 		d->dirty = 1;
 		d->first_dirty_ms = now;
 	}
+	if (quiet_ms > 0)
+		d->quiet = 1;
+	if (quiet_ms < d->cfg->debounce_ms)
+		quiet_ms = d->cfg->debounce_ms;
 	cap = d->cfg->debounce_ms > DEBOUNCE_CAP_MS ? d->cfg->debounce_ms :
 	    DEBOUNCE_CAP_MS;
-	when = now + d->cfg->debounce_ms;
+	when = now + quiet_ms;
 	if (when > d->first_dirty_ms + cap)
 		when = d->first_dirty_ms + cap;
 	arm_at(d->debounce_fd, TFD_TIMER_ABSTIME, when, 0);
@@ -277,6 +407,8 @@ publish_all(struct daemon *d)
 	index_clean(d->idx);
 	release_memory();
 	d->republish = 0;
+	d->restore = 0;
+	publish_foreach_folder(d->pub, watch_output, d);
 	check_writes(d, &st);
 	log_info("%zu posts (%zu scheduled) in %zu feeds: %zu files written, "
 	    "%zu unchanged, %zu removed, %zu failed; feeds are in %s",
@@ -287,19 +419,26 @@ publish_all(struct daemon *d)
 }
 
 /*
- * Make cfg the daemon's configuration (the daemon owns it from now on):
- * watch its site, load every post, write every feed.
+ * Make cfg the daemon's configuration and out (opened and locked for it)
+ * its output folder; the daemon owns both from now on.  Watch its site,
+ * load every post, write every feed.
  */
 static int
-start_site(struct daemon *d, struct config *cfg)
+start_site(struct daemon *d, struct config *cfg, struct outdir *out)
 {
 	struct site_stats st;
 	char		*cause;
 	int64_t		 now = cfg->future ? INT64_MAX : (int64_t)time(NULL);
+	int		 rc;
 
 	d->cfg = cfg;
-	if (fileio_mkdirs(cfg->output_dir) != 0)
-		log_warn("cannot create the output folder %s", cfg->output_dir);
+	d->out = out;
+	/* Another site (or the link to it now leads elsewhere): start anew. */
+	if (d->watch != NULL && strcmp(watch_site(d->watch),
+	    cfg->site_dir) != 0) {
+		watch_free(d->watch);
+		d->watch = NULL;
+	}
 	if (d->watch == NULL)
 		d->watch = watch_create(cfg->site_dir, &cause);
 	else if (watch_reset(d->watch, &cause) != 0) {
@@ -312,32 +451,41 @@ start_site(struct daemon *d, struct config *cfg)
 		return (-1);
 	}
 	d->idx = index_create();
-	if (site_load(cfg, NULL, d->idx, now, &st, on_folder, d) != 0)
+	rc = site_load(cfg, NULL, d->idx, now, &st, on_folder, d);
+	report_unwatched(d);
+	if (rc != 0)
 		return (-1);
-	d->pub = publish_create(cfg);
+	d->pub = publish_create(cfg, out);
 	publish_all(d);
 	schedule_next(d, index_publish_due(d->idx, now));
 	return (0);
 }
 
-/* Drop the site being served (its config, index and publisher). */
+/* Drop the site being served (its config, index, publisher, output). */
 static void
 stop_site(struct daemon *d)
 {
 	publish_free(d->pub);
 	index_free(d->idx);
+	outdir_free(d->out);
 	config_free(d->cfg);
 	d->pub = NULL;
 	d->idx = NULL;
+	d->out = NULL;
 	d->cfg = NULL;
 }
 
-/* Re-read the configuration; keep the old one if the new one is bad. */
-static void
+/*
+ * Re-read the configuration and serve it.  Returns 0 when the new one is
+ * served (every post read again, every feed written), -1 when it could
+ * not be and the old one still is.
+ */
+static int
 reload(struct daemon *d)
 {
 	struct daemon	 old = *d;
 	struct config	*cfg;
+	struct outdir	*out;
 
 	d->reload = 0;
 	log_info("reloading the configuration");
@@ -345,22 +493,46 @@ reload(struct daemon *d)
 		log_error("the new configuration has errors; keeping the "
 		    "old one");
 		datetime_set_zone(d->cfg->timezone);
-		return;
+		return (-1);
+	}
+	/* The new output folder is locked before the old one is let go. */
+	if (strcmp(cfg->output_dir, d->cfg->output_dir) == 0)
+		out = d->out;
+	else if ((out = open_output(cfg, d->out)) == NULL) {
+		log_error("cannot use the new output folder; keeping the old "
+		    "configuration");
+		config_free(cfg);
+		datetime_set_zone(d->cfg->timezone);
+		return (-1);
 	}
 	sdnotify("RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)monotonic_ms() * 1000);
-	if (start_site(d, cfg) != 0) {
+	/* The old site's publisher and index go; its config and output
+	 * stay until the new one is served. */
+	publish_free(d->pub);
+	index_free(d->idx);
+	d->pub = NULL;
+	d->idx = NULL;
+	if (start_site(d, cfg, out) != 0) {
 		log_error("cannot serve the new configuration; keeping the "
 		    "old one");
-		stop_site(d);
+		publish_free(d->pub);
+		index_free(d->idx);
+		if (out != old.out)
+			outdir_free(out);
+		config_free(cfg);
 		datetime_set_zone(old.cfg->timezone);
-		if (start_site(d, old.cfg) != 0)
+		if (start_site(d, old.cfg, old.out) != 0)
 			fatalx("cannot serve the old configuration either");
-		old.cfg = NULL;
+		sdnotify("READY=1");
+		return (-1);
 	}
-	stop_site(&old);
+	if (old.out != out)
+		outdir_free(old.out);
+	config_free(old.cfg);
 	release_memory();
 	sdnotify("READY=1");
+	return (0);
 }
 
 /* Apply gathered changes: re-read posts, publish the affected feeds. */
@@ -375,21 +547,29 @@ flush(struct daemon *d)
 	const char	*key;
 	void		*value;
 	char		*cause;
-	int64_t		 now = d->cfg->future ? INT64_MAX : (int64_t)time(NULL);
-	int64_t		 start = monotonic_ms();
+	int64_t		 now, start = monotonic_ms();
+	int		 output_gone;
 
 	d->dirty = 0;
+	d->quiet = 0;
 	arm_at(d->debounce_fd, 0, 0, 0);
 	if (d->reload || ch->config) {
-		changes_clear(ch);
-		reload(d);
-		return;
+		ch->config = 0;
+		if (reload(d) == 0) {
+			/* Every post was read again, every feed written. */
+			changes_clear(ch);
+			return;
+		}
+		/* The old configuration stays; what changed meanwhile is
+		 * applied with it, not lost until the file is fixed. */
 	}
+	now = d->cfg->future ? INT64_MAX : (int64_t)time(NULL);
 	if (ch->resync) {
 		log_info("resynchronising with the site folder");
 		if (watch_reset(d->watch, &cause) != 0)
 			fatalx("%s", cause);
 		site_reconcile(d->cfg, d->idx, now, &st, on_folder, d);
+		report_unwatched(d);
 		reread = st.loaded + st.removed;
 	} else {
 		pos = 0;
@@ -397,6 +577,8 @@ flush(struct daemon *d)
 			site_load(d->cfg, key, d->idx, now, &st, on_folder, d);
 			reread += st.files;
 		}
+		if (strmap_count(ch->folders) > 0)
+			report_unwatched(d);
 		pos = 0;
 		while (strmap_next(ch->files, &pos, &key, &value)) {
 			if (scan_is_post(d->cfg, key))
@@ -404,16 +586,31 @@ flush(struct daemon *d)
 				    d->idx, now);
 		}
 	}
+	restore_removed(d);
+	output_gone = ch->output_gone;
 	changes_clear(ch);
 	schedule_next(d, index_publish_due(d->idx, now));
 
-	/* A vanished or emptied output folder gets every feed again. */
-	if (publish_output_lost(d->pub)) {
-		log_warnx("the output folder %s was removed or replaced; "
+	/* A vanished, replaced or emptied output folder gets every feed
+	 * again (a new folder at the path is opened and locked first). */
+	if (outdir_replaced(d->out)) {
+		if (access(d->cfg->output_dir, F_OK) == 0)
+			log_info("the output folder %s is another folder (or "
+			    "mount) now; writing every feed into it",
+			    d->cfg->output_dir);
+		else
+			log_warnx("the output folder %s was removed; writing "
+			    "every feed again", d->cfg->output_dir);
+		reopen_output(d);
+		d->republish = 1;
+	} else if (output_gone || publish_manifest_lost(d->pub)) {
+		log_warnx("files of the output folder %s were removed; "
 		    "writing every feed again", d->cfg->output_dir);
 		d->republish = 1;
 	}
-	if (d->republish) {
+	if (d->restore)
+		log_info("rewriting every feed file that differs");
+	if (d->republish || d->restore) {
 		publish_all(d);
 		return;
 	}
@@ -425,6 +622,12 @@ flush(struct daemon *d)
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();
+	/* A file two feeds map to was freed: the other one gets it. */
+	if (pst.reclaim) {
+		publish_all(d);
+		return;
+	}
+	publish_foreach_folder(d->pub, watch_output, d);
 	check_writes(d, &pst);
 	if (ndirty > 0 || reread > 0) {
 		log_info("%zu posts changed, %zu feeds affected: %zu files "
@@ -449,11 +652,12 @@ read_signals(struct daemon *d)
 			break;
 		case SIGHUP:
 			d->reload = 1;
-			note_change(d);
+			note_change(d, 0);
 			break;
 		case SIGUSR1:
 			d->changes.resync = 1;
-			note_change(d);
+			d->restore = 1;
+			note_change(d, 0);
 			break;
 		}
 	}
@@ -464,6 +668,7 @@ static int
 setup(struct daemon *d)
 {
 	struct config	*cfg;
+	struct outdir	*out;
 	sigset_t	 mask;
 	uint64_t	 watchdog_usec;
 
@@ -491,7 +696,11 @@ setup(struct daemon *d)
 
 	if ((cfg = config_open(d->ov)) == NULL)
 		return (2);
-	if (start_site(d, cfg) != 0)
+	if ((out = open_output(cfg, NULL)) == NULL) {
+		config_free(cfg);
+		return (1);
+	}
+	if (start_site(d, cfg, out) != 0)
 		return (1);
 	log_info("watching %s", cfg->site_dir);
 	sdnotify("READY=1");
@@ -504,6 +713,8 @@ teardown(struct daemon *d)
 {
 	strmap_free(d->changes.files);
 	strmap_free(d->changes.folders);
+	strmap_free(d->changes.removed);
+	free(d->unwatched_why);
 	stop_site(d);
 	watch_free(d->watch);
 	if (d->watchdog_fd != -1)
@@ -558,12 +769,16 @@ daemon_run(const struct config_overrides *ov)
 			if (strmap_count(d.changes.files) > 0 ||
 			    strmap_count(d.changes.folders) > 0 ||
 			    d.changes.resync || d.changes.config)
-				note_change(&d);
+				note_change(&d, 0);
+			if (strmap_count(d.changes.removed) > 0 ||
+			    d.changes.output_gone)
+				note_change(&d, REMOVAL_QUIET_MS);
 		}
 		if (pfd[2].revents & POLLIN) {
 			read_timer(d.debounce_fd);
 			flush(&d);
-		} else if (d.dirty && d.cfg->debounce_ms == 0 && !more)
+		} else if (d.dirty && d.cfg->debounce_ms == 0 && !d.quiet &&
+		    !more)
 			flush(&d);
 		if (pfd[3].revents & POLLIN) {
 			read_timer(d.schedule_fd);

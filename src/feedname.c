@@ -1,6 +1,7 @@
 /*
  * Feed output paths.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,8 @@
 #define NAME_MAX_KEPT	200
 /*
  * Length a longer name is cut to before "~" and its hash are appended:
- * more than NAME_MAX_KEPT, so no whole name can equal a shortened one,
- * and short enough for ".feedd-tmp-NAME.rss.XXXXXX" to fit in 255 bytes.
+ * at least NAME_MAX_KEPT, so a shortened name (cut + hash) is always
+ * longer than any whole one and the two can never be equal.
  */
 #define NAME_CUT	215
 
@@ -25,10 +26,17 @@ static char	*with_extension(const char *, enum feed_format);
 char *
 feedname_safe(const char *name)
 {
+	return (feedname_fit(name, NAME_CUT + FEEDNAME_HASH_LEN));
+}
+
+/* A safe, injective file name for name, at most room bytes. */
+char *
+feedname_fit(const char *name, size_t room)
+{
 	struct buf	 out = BUF_INIT;
 	const unsigned char *p;
 	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 cut;
+	size_t		 cut, keep, limit = room - FEEDNAME_HASH_LEN;
 
 	buf_add(&out, "", 0);
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
@@ -38,7 +46,8 @@ feedname_safe(const char *name)
 		else
 			buf_addc(&out, (char)*p);
 	}
-	if (out.len <= NAME_MAX_KEPT)
+	keep = limit < NAME_MAX_KEPT ? limit : NAME_MAX_KEPT;
+	if (out.len <= keep)
 		return (buf_take(&out));
 
 	for (p = (const unsigned char *)name; *p != '\0'; p++) {
@@ -46,7 +55,9 @@ feedname_safe(const char *name)
 		h *= 0x100000001b3ULL;
 	}
 	/* Cut on a UTF-8 character boundary, and not inside a %XX. */
-	cut = out.len < NAME_CUT ? out.len : NAME_CUT;
+	cut = limit < NAME_CUT ? limit : NAME_CUT;
+	if (out.len < cut)
+		cut = out.len;
 	while (cut > 0 && ((out.data[cut] & 0xc0) == 0x80))
 		cut--;
 	if (cut >= 2 && out.data[cut - 2] == '%')
@@ -58,15 +69,13 @@ feedname_safe(const char *name)
 	return (buf_take(&out));
 }
 
-/* path with its .xml extension swapped for the format's. */
-static char *
-with_extension(const char *path, enum feed_format format)
+/* The RSS path beside an Atom path. */
+char *
+feedname_rss_path(const char *path)
 {
 	size_t	 n = strlen(path);
 	char	*p;
 
-	if (format == FORMAT_ATOM)
-		return (xstrdup(path));
 	if (n > 4 && strcmp(path + n - 4, ".xml") == 0)
 		xasprintf(&p, "%.*s.rss", (int)(n - 4), path);
 	else
@@ -74,21 +83,39 @@ with_extension(const char *path, enum feed_format format)
 	return (p);
 }
 
+/* path with its .xml extension swapped for the format's. */
+static char *
+with_extension(const char *path, enum feed_format format)
+{
+	if (format == FORMAT_ATOM)
+		return (xstrdup(path));
+	return (feedname_rss_path(path));
+}
+
 /* The feed's output path for one format. */
 char *
 feedname_path(const struct config *cfg, const struct feed *f,
     enum feed_format format)
 {
-	const char	*pattern, *mark;
+	const char	*pattern, *mark, *comp, *end;
 	char		*safe, *path, *out;
+	size_t		 fixed, room;
 
 	if (f->kind == FEED_SITE)
 		return (with_extension(cfg->feed_path, format));
 	pattern = f->kind == FEED_CATEGORY ? cfg->category_path : cfg->tag_path;
-	while (*pattern == '/')
-		pattern++;
 	mark = strstr(pattern, "{name}");
-	safe = feedname_safe(f->name);
+	/* The file or folder name holding {name}: what is fixed in it
+	 * (the RSS extension may add 4 bytes) limits the name's room. */
+	for (comp = mark; comp > pattern && comp[-1] != '/'; comp--)
+		;
+	if ((end = strchr(mark, '/')) == NULL)
+		end = mark + strlen(mark);
+	fixed = (size_t)(end - comp) - 6 + 4;
+	room = NAME_MAX - fixed;
+	if (room > NAME_CUT + FEEDNAME_HASH_LEN)
+		room = NAME_CUT + FEEDNAME_HASH_LEN;
+	safe = feedname_fit(f->name, room);
 	xasprintf(&path, "%.*s%s%s", (int)(mark - pattern), pattern, safe,
 	    mark + 6);
 	out = with_extension(path, format);

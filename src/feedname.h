@@ -12,12 +12,29 @@
 #include "config.h"
 #include "index.h"
 
+/*
+ * Bytes a file name may hold around {name} (prefix, suffix and the RSS
+ * extension), so that every name still gets room for 32 bytes of its
+ * own and a hash: config refuses longer patterns.
+ */
+#define FEEDNAME_FIXED_MAX	(255 - 32 - FEEDNAME_HASH_LEN)
+#define FEEDNAME_HASH_LEN	17	/* "~" and 16 hex digits */
+
 /* The feed's path for format, relative to the output folder (new string). */
 char	*feedname_path(const struct config *, const struct feed *,
 	    enum feed_format);
 
 /* A safe file name for a category or tag name (new string). */
 char	*feedname_safe(const char *);
+
+/*
+ * The same, at most room bytes long (at least 32 + FEEDNAME_HASH_LEN):
+ * longer names are cut and end with a hash of the whole name.
+ */
+char	*feedname_fit(const char *, size_t room);
+
+/* The RSS path of an Atom path: ".xml" becomes ".rss" (new string). */
+char	*feedname_rss_path(const char *);
 
 /* "category \"x\"", "tag \"x\"" or "site feed", for messages (new string). */
 char	*feedname_describe(const struct feed *);

@@ -3,6 +3,7 @@
  */
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +38,8 @@ static void	raw(struct writer *, const char *);
 static void	raw_element(struct writer *, const char *, const char *);
 static const char *feed_title(const struct config *, const struct feed *,
 		    char **);
-static int64_t	feed_updated(const struct feed *, size_t);
+static int64_t	feed_updated(const struct config *, const struct feed *,
+		    size_t);
 static void	atom_author(struct writer *, const struct author *);
 static void	atom_entry(struct writer *, const struct config *,
 		    const struct post *, const struct rendered *);
@@ -145,11 +147,14 @@ feed_title(const struct config *cfg, const struct feed *f, char **alloc)
 	return (*alloc);
 }
 
-/* The newest update among the first n posts (0 when there are none). */
+/*
+ * The newest update among the first n posts; a feed without any is as
+ * old as its configuration (never 1970, and stable from run to run).
+ */
 static int64_t
-feed_updated(const struct feed *f, size_t n)
+feed_updated(const struct config *cfg, const struct feed *f, size_t n)
 {
-	int64_t	 newest = 0;
+	int64_t	 newest = INT64_MIN;
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
@@ -158,7 +163,7 @@ feed_updated(const struct feed *f, size_t n)
 		if (f->posts[i]->date > newest)
 			newest = f->posts[i]->date;
 	}
-	return (newest);
+	return (n > 0 ? newest : cfg->config_time);
 }
 
 /* <author> with name, email and uri as present. */
@@ -276,6 +281,8 @@ render_atom(struct writer *wr, const struct config *cfg,
     const struct rendered *const *entries)
 {
 	char	*self, *id, *home, *alloc, date[64];
+	struct author site_author = { NULL, NULL, NULL };
+	const struct feed site_feed = { .kind = FEED_SITE };
 	size_t	 i;
 
 	self = self_url(cfg->url, cfg, selfpath);
@@ -302,7 +309,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	if (cfg->lang != NULL)
 		attr(wr, "hreflang", cfg->lang);
 	end(wr);
-	datetime_rfc3339(feed_updated(f, n), date, sizeof date);
+	datetime_rfc3339(feed_updated(cfg, f, n), date, sizeof date);
 	element(wr, "updated", date);
 	element(wr, "id", id);
 	start(wr, "title");
@@ -312,7 +319,15 @@ render_atom(struct writer *wr, const struct config *cfg,
 	end(wr);
 	if (cfg->description != NULL)
 		element(wr, "subtitle", cfg->description);
-	atom_author(wr, &cfg->author);
+	/* Atom needs an author for the feed or for every entry: with none
+	 * anywhere, the site itself is named. */
+	if (cfg->author.name != NULL || cfg->author.email != NULL)
+		atom_author(wr, &cfg->author);
+	else {
+		site_author.name = (char *)feed_title(cfg, &site_feed,
+		    &alloc);
+		atom_author(wr, &site_author);
+	}
 	for (i = 0; i < n; i++)
 		atom_entry(wr, cfg, f->posts[i], entries[i]);
 	end(wr);
@@ -396,7 +411,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	xasprintf(&generator, "feedd %s", PACKAGE_VERSION);
 	element(wr, "generator", generator);
 	free(generator);
-	datetime_rfc822(feed_updated(f, n), date, sizeof date);
+	datetime_rfc822(feed_updated(cfg, f, n), date, sizeof date);
 	element(wr, "lastBuildDate", date);
 	for (i = 0; i < n; i++)
 		rss_item(wr, f->posts[i], entries[i]);

@@ -1,5 +1,5 @@
 /*
- * Whole-file reads and atomic replacement of output files.
+ * Whole-file reads and folder paths.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,40 +12,10 @@
 #include "fileio.h"
 #include "xmalloc.h"
 
-/* Marks temporary files; a dot name keeps them out of directory listings. */
-#define TEMP_PREFIX	".feedd-tmp-"
-
-/*
- * Durability: a temporary file's data reaches the disk before the rename
- * makes it visible, so a crash can never leave a feed holding garbage.
- * One file is flushed with fdatasync; more with a single syncfs, far
- * cheaper than one flush each.  The renames themselves are not synced:
- * a crash right after one leaves the old, complete feed, and feedd
- * rewrites every feed that differs when it starts.
- */
-struct staged {
-	char	*path;
-	char	*tmp;
-	int	 fd;		/* open until commit (a lone file), or -1 */
-	int	 failed;	/* errno of a failure so far, or 0 */
-};
-
-struct fileio_batch {
-	struct staged	*files;
-	size_t		 count;
-	size_t		 cap;
-	char		*made_dir;	/* last folder known to exist */
-};
-
-static int	same_contents(const char *, const void *, size_t);
-static int	write_all(int, const void *, size_t);
-static void	keep_errno(const char *, int, void *);
-static int	stage(struct fileio_batch *, const char *, const void *,
-		    size_t);
-
 /* Read a whole regular file without following symbolic links. */
 int
-fileio_read(const char *path, size_t max, struct buf *b, struct stat *sb)
+fileio_read_at(int dirfd, const char *path, size_t max, struct buf *b,
+    struct stat *sb)
 {
 	struct stat	 st;
 	ssize_t		 n;
@@ -53,7 +23,8 @@ fileio_read(const char *path, size_t max, struct buf *b, struct stat *sb)
 	int		 fd, saved;
 
 	buf_reset(b);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 	    O_NONBLOCK)) == -1)
 		return (-1);
 	if (fstat(fd, &st) == -1)
@@ -91,54 +62,11 @@ fail:
 	return (-1);
 }
 
-/* Whether path already holds exactly these bytes (compared in chunks). */
-static int
-same_contents(const char *path, const void *data, size_t len)
+/* Read a whole regular file by path. */
+int
+fileio_read(const char *path, size_t max, struct buf *b, struct stat *sb)
 {
-	struct stat	 st;
-	char		 chunk[65536];
-	const char	*p = data;
-	size_t		 done = 0;
-	ssize_t		 n;
-	int		 fd, same = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return (0);
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size == len) {
-		same = 1;
-		while (same && done < len) {
-			n = read(fd, chunk, sizeof chunk);
-			if (n == -1 && errno == EINTR)
-				continue;
-			if (n <= 0 || (size_t)n > len - done ||
-			    memcmp(chunk, p + done, (size_t)n) != 0)
-				same = 0;
-			else
-				done += (size_t)n;
-		}
-	}
-	close(fd);
-	return (same);
-}
-
-/* Write all of data to fd. */
-static int
-write_all(int fd, const void *data, size_t len)
-{
-	const char	*p = data;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return (-1);
-		p += n;
-		len -= (size_t)n;
-	}
-	return (0);
+	return (fileio_read_at(AT_FDCWD, path, max, b, sb));
 }
 
 /* Create a folder and its parents. */
@@ -163,6 +91,58 @@ fileio_mkdirs(const char *dir)
 	return (rc);
 }
 
+/*
+ * An absolute path without ".", ".." or doubled slashes, whose existing
+ * part is resolved to the real folders it names (new string).
+ */
+char *
+fileio_canonical(const char *path)
+{
+	struct buf	 lex = BUF_INIT;
+	const char	*p = path, *slash;
+	char		*head, *real, *out;
+	size_t		 n, cut;
+
+	/* Lexically first: "a/b/../c" is "a/c". */
+	buf_add(&lex, "", 0);
+	while (*p != '\0') {
+		if ((slash = strchr(p, '/')) == NULL)
+			slash = p + strlen(p);
+		n = (size_t)(slash - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (lex.len > 0 && lex.data[lex.len - 1] != '/')
+				lex.len--;
+			if (lex.len > 0)
+				lex.len--;
+			lex.data[lex.len] = '\0';
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			buf_addc(&lex, '/');
+			buf_add(&lex, p, n);
+		}
+		p = *slash == '/' ? slash + 1 : slash;
+	}
+	if (lex.len == 0)
+		buf_addc(&lex, '/');
+	/* Then the longest existing head, resolved; the rest as is. */
+	for (cut = lex.len; cut > 1; ) {
+		head = xstrndup(lex.data, cut);
+		real = realpath(head, NULL);
+		free(head);
+		if (real != NULL) {
+			xasprintf(&out, "%s%s", strcmp(real, "/") == 0 &&
+			    cut < lex.len ? "" : real, lex.data + cut);
+			free(real);
+			buf_free(&lex);
+			return (out);
+		}
+		while (cut > 0 && lex.data[cut - 1] != '/')
+			cut--;
+		if (cut > 0)
+			cut--;
+	}
+	return (buf_take(&lex));	/* nothing below "/" exists */
+}
+
 /* The folder part of path (new string). */
 char *
 fileio_dirname(const char *path)
@@ -174,180 +154,4 @@ fileio_dirname(const char *path)
 	if (slash == path)
 		return (xstrdup("/"));
 	return (xstrndup(path, (size_t)(slash - path)));
-}
-
-/* Create an empty batch. */
-struct fileio_batch *
-fileio_batch_create(void)
-{
-	return (xcalloc(1, sizeof (struct fileio_batch)));
-}
-
-/* Write data to a new temporary file beside path and record it. */
-static int
-stage(struct fileio_batch *b, const char *path, const void *data,
-    size_t len)
-{
-	struct staged	*st;
-	char		*dir, *tmp;
-	const char	*base;
-	int		 fd, saved, failed = 0;
-
-	dir = fileio_dirname(path);
-	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	if (b->made_dir == NULL || strcmp(b->made_dir, dir) != 0) {
-		if (fileio_mkdirs(dir) != 0) {
-			saved = errno;
-			free(dir);
-			errno = saved;
-			return (-1);
-		}
-		free(b->made_dir);
-		b->made_dir = xstrdup(dir);
-	}
-	xasprintf(&tmp, "%s/" TEMP_PREFIX "%s.XXXXXX", dir, base);
-	free(dir);
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1 ||
-	    fchmod(fd, 0644) == -1 || write_all(fd, data, len) == -1) {
-		saved = errno;
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		errno = saved;
-		return (-1);
-	}
-	/* Only a lone file keeps its descriptor, for fdatasync. */
-	if (b->count > 0) {
-		if (b->files[0].fd != -1 && close(b->files[0].fd) != 0)
-			b->files[0].failed = errno;
-		b->files[0].fd = -1;
-		if (close(fd) != 0)
-			failed = errno;
-		fd = -1;
-	}
-	if (b->count == b->cap) {
-		b->cap = b->cap == 0 ? 16 : b->cap * 2;
-		b->files = xreallocarray(b->files, b->cap, sizeof *b->files);
-	}
-	st = &b->files[b->count++];
-	st->path = xstrdup(path);
-	st->tmp = tmp;
-	st->fd = fd;
-	st->failed = failed;
-	return (1);
-}
-
-/* Stage path unless it already holds data. */
-int
-fileio_batch_add(struct fileio_batch *b, const char *path, const void *data,
-    size_t len)
-{
-	if (same_contents(path, data, len))
-		return (0);
-	return (stage(b, path, data, len));
-}
-
-/* Flush, then rename every staged file into place. */
-size_t
-fileio_batch_commit(struct fileio_batch *b,
-    void (*done)(const char *, int, void *), void *arg)
-{
-	struct staged	*st;
-	char		*dir;
-	size_t		 i, renamed = 0;
-	int		 fd, synced = 0, err;
-
-	if (b->count == 1 && b->files[0].fd != -1) {
-		st = &b->files[0];
-		if (fdatasync(st->fd) != 0 && st->failed == 0)
-			st->failed = errno;
-		if (close(st->fd) != 0 && st->failed == 0)
-			st->failed = errno;
-		st->fd = -1;
-	} else if (b->count > 1) {
-		dir = fileio_dirname(b->files[0].path);
-		if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-		    -1) {
-			synced = syncfs(fd) == 0;
-			close(fd);
-		}
-		free(dir);
-		for (i = 0; !synced && i < b->count; i++) {
-			if (b->files[i].failed == 0)
-				b->files[i].failed = errno;
-		}
-	}
-	for (i = 0; i < b->count; i++) {
-		st = &b->files[i];
-		err = st->failed;
-		if (err == 0 && rename(st->tmp, st->path) != 0)
-			err = errno;
-		if (err != 0)
-			unlink(st->tmp);
-		else
-			renamed++;
-		if (done != NULL)
-			done(st->path, err, arg);
-		free(st->tmp);
-		free(st->path);
-	}
-	b->count = 0;
-	return (renamed);
-}
-
-/* Free a batch, removing temporary files never committed. */
-void
-fileio_batch_free(struct fileio_batch *b)
-{
-	size_t	 i;
-
-	if (b == NULL)
-		return;
-	for (i = 0; i < b->count; i++) {
-		if (b->files[i].fd != -1)
-			close(b->files[i].fd);
-		unlink(b->files[i].tmp);
-		free(b->files[i].tmp);
-		free(b->files[i].path);
-	}
-	free(b->files);
-	free(b->made_dir);
-	free(b);
-}
-
-/* A commit callback that keeps the error number of a failure. */
-static void
-keep_errno(const char *path, int err, void *arg)
-{
-	(void)path;
-	if (err != 0)
-		*(int *)arg = err;
-}
-
-/* Atomically replace path with data unless it already holds it. */
-int
-fileio_replace(const char *path, const void *data, size_t len)
-{
-	struct fileio_batch *b;
-	int		 rc, err = 0;
-
-	if (same_contents(path, data, len))
-		return (0);
-	b = fileio_batch_create();
-	if ((rc = stage(b, path, data, len)) == -1)
-		err = errno;
-	else if (fileio_batch_commit(b, keep_errno, &err) != 1)
-		rc = -1;
-	fileio_batch_free(b);
-	errno = err;
-	return (rc);
-}
-
-/* Whether a file name is one of our temporary files. */
-int
-fileio_is_temp(const char *name)
-{
-	return (strncmp(name, TEMP_PREFIX, sizeof TEMP_PREFIX - 1) == 0);
 }

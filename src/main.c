@@ -14,9 +14,9 @@
 #include "daemon.h"
 #include "datetime.h"
 #include "feedwrite.h"
-#include "fileio.h"
 #include "index.h"
 #include "log.h"
+#include "outdir.h"
 #include "publish.h"
 #include "site.h"
 #include "xmalloc.h"
@@ -53,9 +53,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-v | -q]\n"
-	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-v | -q]\n"
-	    "       feedd check-config [SITE] [-c FILE]\n"
+	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
+	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
+	    "       feedd check-config [SITE] [-o DIR] [-c FILE] [-u URL]\n"
 	    "       feedd --help | --version\n"
 	    "\n"
 	    "Write an Atom and an RSS feed for the whole site, every category\n"
@@ -67,6 +67,7 @@ usage(FILE *f)
 	    "\n"
 	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
 	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
+	    "  -u, --url URL      the site's url, if _config.yml lacks it\n"
 	    "  -n                 same as check-config\n"
 	    "  -v, --verbose      report every file written\n"
 	    "  -q, --quiet        report errors only\n"
@@ -74,8 +75,9 @@ usage(FILE *f)
 	    "  -V, --version      show the version\n"
 	    "\n"
 	    "Exit status: 0 when every feed was written (build) or on SIGTERM\n"
-	    "(watch), 1 when some could not be or the site folder vanished,\n"
-	    "2 for a bad command line or configuration.\n");
+	    "(watch), 1 when some could not be, the site folder vanished or\n"
+	    "another feedd owns the output folder, 2 for a bad command line\n"
+	    "or configuration.\n");
 }
 
 /* Parse argv; returns -1 after printing a usage error. */
@@ -85,6 +87,7 @@ parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "url", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -96,7 +99,7 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->verbosity = LOG_NORMAL;
 	/* GNU getopt permutes: options may come before or after operands. */
-	while ((ch = getopt_long(argc, argv, "o:c:nvqhV", longopts,
+	while ((ch = getopt_long(argc, argv, "o:c:u:nvqhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -104,6 +107,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'c':
 			o->ov.config_file = optarg;
+			break;
+		case 'u':
+			o->ov.url = optarg;
 			break;
 		case 'n':
 			o->command = "check-config";
@@ -171,17 +177,22 @@ cmd_build(const struct options *o)
 	struct config	*cfg;
 	struct index	*idx;
 	struct publisher *pub;
+	struct outdir	*out = NULL;
 	struct site_stats sst;
 	struct publish_stats pst;
 	struct feed	**feeds;
 	size_t		 nfeeds;
 	int64_t		 start;
+	char		*cause;
 	int		 rc = EXIT_OK;
 
 	if ((cfg = config_open(&o->ov)) == NULL)
 		return (EXIT_USAGE);
-	if (fileio_mkdirs(cfg->output_dir) != 0) {
-		log_warn("cannot create the output folder %s", cfg->output_dir);
+	if ((out = outdir_open(cfg->output_dir, cfg->site_dir, &cause)) ==
+	    NULL || outdir_lock(out, NULL, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		outdir_free(out);
 		config_free(cfg);
 		return (EXIT_WRITE);
 	}
@@ -190,6 +201,7 @@ cmd_build(const struct options *o)
 	if (site_load(cfg, NULL, idx, cfg->future ? INT64_MAX :
 	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
 		index_free(idx);
+		outdir_free(out);
 		config_free(cfg);
 		return (EXIT_USAGE);
 	}
@@ -199,7 +211,7 @@ cmd_build(const struct options *o)
 
 	memset(&pst, 0, sizeof pst);
 	start = elapsed_ms(0);
-	pub = publish_create(cfg);
+	pub = publish_create(cfg, out);
 	feeds = index_feeds(idx, &nfeeds);
 	publish_feeds(pub, feeds, nfeeds, &pst);
 	log_debug("rendered and wrote %zu feeds in %lld ms", nfeeds,
@@ -219,6 +231,7 @@ cmd_build(const struct options *o)
 
 	free(feeds);
 	publish_free(pub);
+	outdir_free(out);
 	index_free(idx);
 	config_free(cfg);
 	return (rc);

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,10 @@ static int	read_author(yaml_document_t *, yaml_node_t *,
 		    struct author *);
 static int	read_fields(const struct config *, struct post *,
 		    const char *, yaml_document_t *, yaml_node_t *,
-		    const struct post_name *, char **);
+		    const struct post_name *, char **, char **);
+static void	add_warning(char **, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+static int	check_date(int64_t, yaml_node_t *, const char *, char **);
 static size_t	list_bytes(char **);
 static char	*pack_list(char **, char **, char *);
 static void	free_loose(struct post *);
@@ -301,6 +305,55 @@ absolute(const struct config *cfg, const char *path)
 	return (permalink_absolute(cfg->url, cfg->baseurl, path));
 }
 
+/*
+ * Add a "LINE: message" warning to *warning, whose warnings are one a
+ * line (newlines inside a message are escaped, so they cannot split it).
+ */
+static void
+add_warning(char **warning, const char *fmt, ...)
+{
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
+	char		*msg, *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (*warning != NULL) {
+		buf_adds(&b, *warning);
+		buf_addc(&b, '\n');
+		free(*warning);
+	}
+	for (p = msg != NULL ? msg : (char *)fmt; *p != '\0'; p++) {
+		if (*p == '\n')
+			buf_adds(&b, "\\x0a");
+		else
+			buf_addc(&b, *p);
+	}
+	free(msg);
+	*warning = buf_take(&b);
+}
+
+/*
+ * A post's date must be one feeds can carry (years 1900 to 9999).
+ * Returns 0, or -1 with *cause set; node (may be NULL) is where the date
+ * was written.
+ */
+static int
+check_date(int64_t when, yaml_node_t *node, const char *key, char **cause)
+{
+	char	 date[64];
+
+	if (datetime_in_feed_range(when))
+		return (0);
+	datetime_rfc3339(when, date, sizeof date);
+	xasprintf(cause, "%d: %s %s is before 1900 or after 9999, which "
+	    "feeds cannot carry", node != NULL ? yamlu_line(node, 2) : 1,
+	    key, date);
+	return (-1);
+}
+
 /* A front matter value that must be a scalar, or an error. */
 #define SCALAR_OR_FAIL(node, key) do {					\
 	if ((node) != NULL && (node)->type != YAML_SCALAR_NODE) {	\
@@ -316,7 +369,7 @@ absolute(const struct config *cfg, const char *path)
 static int
 read_fields(const struct config *cfg, struct post *post, const char *relpath,
     yaml_document_t *doc, yaml_node_t *root, const struct post_name *pn,
-    char **cause)
+    char **cause, char **warning)
 {
 	yaml_node_t	*title, *date, *mod, *slugn, *perm;
 	yaml_node_t	*desc, *excerpt, *image, *lang, *author;
@@ -363,6 +416,9 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		    yamlu_line(mod, 2), yamlu_scalar(mod), why);
 		return (-1);
 	}
+	if (check_date(post->date, date, "date", cause) != 0 ||
+	    check_date(post->updated, mod, "last_modified_at", cause) != 0)
+		return (-1);
 
 	/*
 	 * Jekyll's order: folder categories, then "categories" (split on
@@ -392,7 +448,14 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		plain = text_xml_clean(v, strlen(v), NULL);
 		post->title = render_plain(plain);
 		free(plain);
-	} else
+		if (*post->title == '\0') {
+			add_warning(warning, "%d: the title is only markup; the "
+			    "file name gives the title", yamlu_line(title, 2));
+			free(post->title);
+			post->title = NULL;
+		}
+	}
+	if (post->title == NULL)
 		post->title = titleize(pn->slug);
 
 	slug = yamlu_scalar(slugn) != NULL ? yamlu_scalar(slugn) : pn->slug;
@@ -422,6 +485,13 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		    yamlu_line(author, 2));
 		return (-1);
 	}
+	if (post->author.email != NULL && !text_is_email(post->author.email)) {
+		add_warning(warning, "%d: author email \"%s\" is not an e-mail "
+		    "address; left out", yamlu_line(author, 2),
+		    post->author.email);
+		free(post->author.email);
+		post->author.email = NULL;
+	}
 	if ((v = yamlu_scalar(desc)) == NULL || text_is_blank(v))
 		v = yamlu_scalar(excerpt);
 	if (v != NULL && !text_is_blank(v)) {
@@ -435,6 +505,13 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	if ((v = yamlu_scalar(lang)) != NULL) {
 		post->lang = xstrdup(v);
 		text_language_tag(post->lang);
+		if (!text_language_valid(post->lang)) {
+			add_warning(warning, "%d: lang \"%s\" is not a language "
+			    "tag (such as en or zh-CN); left out",
+			    yamlu_line(lang, 2), v);
+			free(post->lang);
+			post->lang = NULL;
+		}
 	}
 	if ((v = yamlu_scalar(yamlu_get(doc, root, "excerpt_separator"))) !=
 	    NULL)
@@ -501,6 +578,11 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	}
 	if ((fm = split_front_matter(data, len, &pt, cause)) == -1)
 		goto done;
+	if (pt.yamllen > FRONT_MATTER_MAX_BYTES) {
+		xasprintf(cause, "2: front matter too large (%zu bytes; at "
+		    "most %d)", pt.yamllen, FRONT_MATTER_MAX_BYTES);
+		goto done;
+	}
 	if (fm == 1)
 		xasprintf(warning, "1: no front matter (\"---\" is not the "
 		    "first line); title and date come from the file name");
@@ -540,7 +622,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->size = st.st_size;
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
-	if (read_fields(cfg, post, relpath, &doc, root, &pn, cause) != 0) {
+	if (read_fields(cfg, post, relpath, &doc, root, &pn, cause,
+	    warning) != 0) {
 		free_loose(post);
 		post = NULL;
 		goto done;

@@ -1,7 +1,6 @@
 /*
  * Rendering feeds to files and keeping the output folder's manifest.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,11 +11,12 @@
 #include "buf.h"
 #include "feedname.h"
 #include "feedwrite.h"
-#include "fileio.h"
 #include "log.h"
+#include "outdir.h"
 #include "parallel.h"
 #include "publish.h"
 #include "rcache.h"
+#include "state.h"
 #include "strmap.h"
 #include "xmalloc.h"
 
@@ -26,16 +26,29 @@
  */
 #define RCACHE_BUDGET	(8 * 1024 * 1024)
 
-/* The manifest: one output-relative path per line. */
-#define MANIFEST_NAME	".feedd-manifest"
+/* The manifest (.feedd/manifest): one output-relative path per line. */
+#define MANIFEST_NAME	"manifest"
+#define MANIFEST_VERSION 1
 #define MANIFEST_MAX	(256 * 1024 * 1024)
+/* Where feedd 0.1 kept it; read once, then removed. */
+#define LEGACY_MANIFEST	".feedd-manifest"
+
+/* The feed a file belongs to. */
+struct owner {
+	enum feed_kind	 kind;
+	char		*name;		/* NULL for the site feed */
+};
 
 struct publisher {
 	const struct config *cfg;
-	struct strmap	*owners;	/* path -> description of its feed */
+	struct outdir	*out;
+	struct strmap	*owners;	/* path -> struct owner */
 	struct strmap	*previous;	/* paths of the manifest read at start */
+	struct strmap	*contested;	/* paths two feeds map to */
+	struct strmap	*folders;	/* folders of owned files ("" too) */
 	struct rcache	*cache;		/* rendered bodies */
 	int		 manifest_dirty;
+	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
 };
 
 /* One feed file to render. */
@@ -43,27 +56,29 @@ struct job {
 	struct feed	*feed;
 	enum feed_format format;
 	char		*rel;		/* path in the output folder */
-	char		*path;
-	int		 rc;		/* fileio_batch_add's, or -1 */
+	int		 rc;		/* outdir_batch_add's, or -1 */
 	int		 err;		/* errno of a failed write, 0 for libxml2 */
 };
 
 /* The feed files of one publish, shared out between threads. */
 struct render_work {
 	struct publisher *pub;
+	struct publish_stats *st;
 	struct job	*jobs;
 	size_t		 n;
-	struct fileio_batch *batches[PARALLEL_MAX]; /* one per range */
+	struct outdir_batch *batches[PARALLEL_MAX]; /* one per range */
 };
 
 /* Feed files below this many are rendered by the calling thread alone. */
 #define RENDER_PARALLEL_MIN	64
 
 static void	read_manifest(struct publisher *);
+static void	add_previous(struct publisher *, char *);
 static void	remove_stale_temps(struct publisher *);
-static char	*output_path(const struct publisher *, const char *);
 static void	remove_file(struct publisher *, const char *,
 		    struct publish_stats *);
+static int	owner_is(const struct owner *, const struct feed *);
+static int	ranks_before(const struct feed *, const struct owner *);
 static int	claim(struct publisher *, const struct feed *, const char *);
 static void	render_range(size_t, size_t, size_t, void *);
 static void	write_done(const char *, int, void *);
@@ -74,54 +89,62 @@ static int	tag_wanted(const struct config *, const char *);
 static int	path_cmp(const void *, const void *);
 static void	free_owners(struct strmap *);
 
-/* The absolute path of an output-relative path (new string). */
-static char *
-output_path(const struct publisher *pub, const char *rel)
+/* Take the manifest's lines (modified in place) into pub->previous. */
+static void
+add_previous(struct publisher *pub, char *lines)
 {
-	char	*p;
+	char	*line, *save;
 
-	xasprintf(&p, "%s/%s", pub->cfg->output_dir, rel);
-	return (p);
+	for (line = strtok_r(lines, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		/* Never trust a path that could leave the folder. */
+		if (outdir_check_path(line) == NULL)
+			strmap_put(pub->previous, line, pub);
+	}
 }
 
-/* Load the previous manifest, if any, into pub->previous. */
+/*
+ * Load the previous manifest, if any, into pub->previous: .feedd/manifest,
+ * or the one feedd 0.1 kept at the top of the folder.
+ */
 static void
 read_manifest(struct publisher *pub)
 {
 	struct buf	 data = BUF_INIT;
-	char		*path, *line, *save;
+	const char	*why;
+	int		 rc;
 
-	path = output_path(pub, MANIFEST_NAME);
-	if (fileio_read(path, MANIFEST_MAX, &data, NULL) == 0 && data.len > 0) {
-		for (line = strtok_r(data.data, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			/* Never trust a path that could leave the folder. */
-			if (line[0] == '/' || strstr(line, "..") != NULL)
-				continue;
-			strmap_put(pub->previous, line, pub);
-		}
-	} else if (data.len == 0 && errno != ENOENT)
-		log_warn("%s", path);
+	rc = state_load(pub->out, MANIFEST_NAME, MANIFEST_VERSION, MANIFEST_MAX,
+	    &data, &why);
+	if (rc == 1)
+		add_previous(pub, data.data != NULL ? data.data : "");
+	else if (rc == -1)
+		log_warnx("%s/%s/%s is %s; it is ignored and written anew "
+		    "(feeds of names that vanished meanwhile stay behind)",
+		    outdir_path(pub->out), OUTDIR_STATE, MANIFEST_NAME, why);
+	else if (outdir_read(pub->out, LEGACY_MANIFEST, MANIFEST_MAX,
+	    &data) == 0) {
+		add_previous(pub, data.data != NULL ? data.data : "");
+		pub->legacy = 1;
+	}
 	buf_free(&data);
-	free(path);
 }
 
 /*
- * Remove temporary files a killed feedd left in the folders of its
- * feeds.  Only names fileio_replace makes are touched.
+ * Remove temporary files a killed feedd left in the folders of its feeds
+ * and in .feedd.  The lock is held, so no other feedd is writing them.
  */
 static void
 remove_stale_temps(struct publisher *pub)
 {
 	struct strmap	*dirs = strmap_create();
-	size_t		 pos = 0;
+	size_t		 pos = 0, n = 0;
 	const char	*key, *slash;
 	void		*value;
-	char		*dir, *path;
-	DIR		*d;
-	struct dirent	*de;
+	char		*dir;
 
 	strmap_put(dirs, "", pub);
+	strmap_put(dirs, OUTDIR_STATE, pub);
 	while (strmap_next(pub->previous, &pos, &key, &value)) {
 		if ((slash = strrchr(key, '/')) != NULL) {
 			dir = xstrndup(key, (size_t)(slash - key));
@@ -130,49 +153,46 @@ remove_stale_temps(struct publisher *pub)
 		}
 	}
 	pos = 0;
-	while (strmap_next(dirs, &pos, &key, &value)) {
-		dir = output_path(pub, key);
-		if ((d = opendir(dir)) != NULL) {
-			while ((de = readdir(d)) != NULL) {
-				if (!fileio_is_temp(de->d_name))
-					continue;
-				xasprintf(&path, "%s/%s", dir, de->d_name);
-				if (unlink(path) == 0)
-					log_debug("removed stale %s", path);
-				free(path);
-			}
-			closedir(d);
-		}
-		free(dir);
-	}
+	while (strmap_next(dirs, &pos, &key, &value))
+		n += outdir_remove_temps(pub->out, key);
+	if (n > 0)
+		log_debug("removed %zu stale temporary files", n);
 	strmap_free(dirs);
 }
 
 /* Create a publisher. */
 struct publisher *
-publish_create(const struct config *cfg)
+publish_create(const struct config *cfg, struct outdir *out)
 {
 	struct publisher *pub = xcalloc(1, sizeof *pub);
 
 	pub->cfg = cfg;
+	pub->out = out;
 	pub->owners = strmap_create();
 	pub->previous = strmap_create();
+	pub->contested = strmap_create();
+	pub->folders = strmap_create();
+	strmap_put(pub->folders, "", pub);
 	pub->cache = rcache_create(RCACHE_BUDGET);
 	read_manifest(pub);
 	remove_stale_temps(pub);
 	return (pub);
 }
 
-/* Free the owner descriptions and the map. */
+/* Free the owner records and the map. */
 static void
 free_owners(struct strmap *m)
 {
 	size_t		 pos = 0;
 	const char	*key;
 	void		*value;
+	struct owner	*o;
 
-	while (strmap_next(m, &pos, &key, &value))
-		free(value);
+	while (strmap_next(m, &pos, &key, &value)) {
+		o = value;
+		free(o->name);
+		free(o);
+	}
 	strmap_free(m);
 }
 
@@ -184,48 +204,128 @@ publish_free(struct publisher *pub)
 		return;
 	free_owners(pub->owners);
 	strmap_free(pub->previous);
+	strmap_free(pub->contested);
+	strmap_free(pub->folders);
 	rcache_free(pub->cache);
 	free(pub);
 }
 
-/* Delete an output file we own. */
+/* Delete an output file we own; freeing a contested one asks for more. */
 static void
 remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 {
-	char	*path = output_path(pub, rel);
+	struct owner	*o;
 
-	if (unlink(path) == 0) {
+	if (outdir_remove(pub->out, rel) == 0) {
 		st->removed++;
-		log_debug("removed %s", path);
+		log_debug("removed %s/%s", outdir_path(pub->out), rel);
 	} else if (errno != ENOENT)
-		log_warn("cannot remove %s", path);
-	free(path);
-	free(strmap_remove(pub->owners, rel));
+		log_warn("cannot remove %s/%s", outdir_path(pub->out), rel);
+	if ((o = strmap_remove(pub->owners, rel)) != NULL) {
+		free(o->name);
+		free(o);
+	}
+	if (strmap_get(pub->contested, rel) != NULL)
+		st->reclaim = 1;
 	pub->manifest_dirty = 1;
+}
+
+/* Whether o is feed f. */
+static int
+owner_is(const struct owner *o, const struct feed *f)
+{
+	if (o->kind != f->kind)
+		return (0);
+	return (f->name == NULL ? o->name == NULL : o->name != NULL &&
+	    strcmp(o->name, f->name) == 0);
+}
+
+/*
+ * Whether f comes before o in index_feeds order (site, categories, tags,
+ * each by name): of two feeds that map to one file, the first owns it,
+ * whatever order they appeared in, so a daemon agrees with a fresh build.
+ */
+static int
+ranks_before(const struct feed *f, const struct owner *o)
+{
+	if (f->kind != o->kind)
+		return (f->kind < o->kind);
+	if (f->name == NULL || o->name == NULL)
+		return (f->name == NULL);
+	return (strcmp(f->name, o->name) < 0);
 }
 
 /*
  * Claim rel for feed f: every file belongs to one feed.  Returns 0, or
- * -1 (reported) when another feed has it.
+ * -1 when a feed that ranks before f has it (reported once per file).
  */
 static int
 claim(struct publisher *pub, const struct feed *f, const char *rel)
 {
-	char		*owner = feedname_describe(f);
-	const char	*current = strmap_get(pub->owners, rel);
+	struct owner	*o = strmap_get(pub->owners, rel);
+	char		*mine, *theirs, *folder;
+	const char	*slash;
+	int		 wins;
 
-	if (current != NULL && strcmp(current, owner) != 0) {
-		log_warnx("%s and %s both map to %s; keeping the first, "
-		    "rename one of them", current, owner, rel);
-		free(owner);
-		return (-1);
+	if (o != NULL && owner_is(o, f))
+		return (0);
+	wins = o == NULL || ranks_before(f, o);
+	if (o != NULL) {
+		if (strmap_get(pub->contested, rel) == NULL) {
+			struct feed other = { .kind = o->kind, .name = o->name };
+
+			mine = feedname_describe(f);
+			theirs = feedname_describe(&other);
+			log_warnx("%s and %s both map to %s, which holds the "
+			    "first of them; rename one", wins ? mine : theirs,
+			    wins ? theirs : mine, rel);
+			free(mine);
+			free(theirs);
+			strmap_put(pub->contested, rel, pub);
+		}
+		if (!wins)
+			return (-1);
+		free(o->name);
+		free(o);
 	}
-	if (current == NULL) {
-		strmap_put(pub->owners, rel, owner);
-		pub->manifest_dirty = 1;
-	} else
-		free(owner);
+	o = xcalloc(1, sizeof *o);
+	o->kind = f->kind;
+	o->name = f->name != NULL ? xstrdup(f->name) : NULL;
+	strmap_put(pub->owners, rel, o);
+	if ((slash = strrchr(rel, '/')) != NULL) {
+		folder = xstrndup(rel, (size_t)(slash - rel));
+		strmap_put(pub->folders, folder, pub);
+		free(folder);
+	}
+	pub->manifest_dirty = 1;
 	return (0);
+}
+
+/* The feed owning an output file. */
+int
+publish_owner(const struct publisher *pub, const char *rel,
+    enum feed_kind *kind, const char **name)
+{
+	const struct owner *o = strmap_get(pub->owners, rel);
+
+	if (o == NULL)
+		return (0);
+	*kind = o->kind;
+	*name = o->name;
+	return (1);
+}
+
+/* Every folder holding files the publisher owns. */
+void
+publish_foreach_folder(const struct publisher *pub,
+    void (*fn)(const char *, void *), void *arg)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(pub->folders, &pos, &key, &value))
+		fn(key, arg);
 }
 
 /* parallel_for body: render feeds begin to end and stage their files. */
@@ -236,7 +336,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 	const struct config *cfg = w->pub->cfg;
 	const struct rendered **entries;
 	struct buf	 out = BUF_INIT;
-	struct fileio_batch *batch = w->batches[part];
+	struct outdir_batch *batch = w->batches[part];
 	struct job	*job;
 	size_t		 i, k, limit = (size_t)cfg->posts_limit;
 
@@ -251,7 +351,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 		    entries, &out) != 0) {
 			job->rc = -1;
 			job->err = 0;
-		} else if ((job->rc = fileio_batch_add(batch, job->path,
+		} else if ((job->rc = outdir_batch_add(batch, job->rel,
 		    out.data, out.len)) == -1)
 			job->err = errno;
 	}
@@ -281,16 +381,18 @@ tag_wanted(const struct config *cfg, const char *name)
 
 /* Count and report a file put in place, or one that could not be. */
 static void
-write_done(const char *path, int err, void *arg)
+write_done(const char *rel, int err, void *arg)
 {
-	struct publish_stats *st = arg;
+	struct render_work *w = arg;
 
 	if (err == 0) {
-		log_debug("wrote %s", path);
-		st->written++;
+		log_debug("wrote %s/%s", outdir_path(w->pub->out), rel);
+		w->st->written++;
 		return;
 	}
-	failure(st, "cannot write %s: %s", path, strerror(err));
+	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
+	    err == ELOOP || err == ENOTDIR ? "a symbolic link or a file is "
+	    "in the way" : strerror(err));
 }
 
 /* Count a file that could not be written, keeping the first reason. */
@@ -322,11 +424,13 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	struct post	**needed;
 	struct job	*job;
 	struct feed	*f;
+	struct owner	*o;
 	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
 	char		*rel;
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
+	w.st = st;
 	/* At most two files per feed, and its first posts_limit posts. */
 	w.jobs = xcalloc(2 * n + 1, sizeof *w.jobs);
 	for (i = 0; i < n; i++)
@@ -343,8 +447,12 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 				continue;
 			rel = feedname_path(pub->cfg, f, formats[k]);
 			if (f->nposts == 0 && f->kind != FEED_SITE) {
-				if (strmap_get(pub->owners, rel) != NULL ||
-				    strmap_get(pub->previous, rel) != NULL)
+				/* Only its own file: another feed may hold
+				 * the name. */
+				o = strmap_get(pub->owners, rel);
+				if ((o != NULL && owner_is(o, f)) ||
+				    (o == NULL && strmap_get(pub->previous,
+				    rel) != NULL))
 					remove_file(pub, rel, st);
 				free(rel);
 				continue;
@@ -357,7 +465,6 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 			job->feed = f;
 			job->format = formats[k];
 			job->rel = rel;
-			job->path = output_path(pub, rel);
 		}
 		for (k = 0; k < f->nposts && k < limit; k++)
 			needed[nneeded++] = f->posts[k];
@@ -367,25 +474,23 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 
 	/* One batch per range, so threads never share one. */
 	for (i = 0; i < PARALLEL_MAX; i++)
-		w.batches[i] = fileio_batch_create();
+		w.batches[i] = outdir_batch_create(pub->out);
 	parallel_for(w.n, RENDER_PARALLEL_MIN, render_range, &w);
 
 	for (i = 0; i < w.n; i++) {
 		job = &w.jobs[i];
 		if (job->rc == -1 && job->err == 0)
-			failure(st, "cannot render %s: libxml2 failed",
-			    job->path);
+			failure(st, "cannot render %s/%s: libxml2 failed",
+			    outdir_path(pub->out), job->rel);
 		else if (job->rc == -1)
-			failure(st, "cannot write %s: %s", job->path,
-			    strerror(job->err));
+			write_done(job->rel, job->err, &w);
 		else if (job->rc == 0)
 			st->unchanged++;
 		free(job->rel);
-		free(job->path);
 	}
 	for (i = 0; i < PARALLEL_MAX; i++) {
-		fileio_batch_commit(w.batches[i], write_done, st);
-		fileio_batch_free(w.batches[i]);
+		outdir_batch_commit(w.batches[i], write_done, &w);
+		outdir_batch_free(w.batches[i]);
 	}
 	free(w.jobs);
 	rcache_trim(pub->cache);
@@ -398,16 +503,11 @@ path_cmp(const void *a, const void *b)
 	return (strcmp(*(const char *const *)a, *(const char *const *)b));
 }
 
-/* Whether the manifest, and so the output folder's files, went away. */
+/* Whether the manifest, always written, went away with the feeds. */
 int
-publish_output_lost(const struct publisher *pub)
+publish_manifest_lost(const struct publisher *pub)
 {
-	char	*path = output_path(pub, MANIFEST_NAME);
-	int	 lost;
-
-	lost = access(path, F_OK) != 0 && errno == ENOENT;
-	free(path);
-	return (lost);
+	return (!outdir_exists(pub->out, OUTDIR_STATE "/" MANIFEST_NAME));
 }
 
 /* Save the list of files we own, sorted, if it changed. */
@@ -419,7 +519,6 @@ publish_save_manifest(struct publisher *pub, struct publish_stats *st)
 	size_t		 n = strmap_count(pub->owners), i = 0, pos = 0;
 	const char	*key;
 	void		*value;
-	char		*path;
 
 	if (!pub->manifest_dirty)
 		return;
@@ -430,12 +529,16 @@ publish_save_manifest(struct publisher *pub, struct publish_stats *st)
 	buf_add(&out, "", 0);
 	for (i = 0; i < n; i++)
 		buf_addf(&out, "%s\n", paths[i]);
-	path = output_path(pub, MANIFEST_NAME);
-	if (fileio_replace(path, out.data, out.len) == -1)
-		failure(st, "cannot write %s: %s", path, strerror(errno));
-	else
+	if (state_save(pub->out, MANIFEST_NAME, MANIFEST_VERSION, out.data,
+	    out.len) == -1)
+		failure(st, "cannot write %s/%s/%s: %s", outdir_path(pub->out),
+		    OUTDIR_STATE, MANIFEST_NAME, strerror(errno));
+	else {
 		pub->manifest_dirty = 0;
-	free(path);
+		if (pub->legacy && outdir_remove(pub->out, LEGACY_MANIFEST) ==
+		    0)
+			pub->legacy = 0;
+	}
 	free(paths);
 	buf_free(&out);
 }
@@ -449,15 +552,13 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	void		*value;
 
 	while (strmap_next(pub->previous, &pos, &key, &value)) {
-		if (strmap_get(pub->owners, key) == NULL) {
-			char	*path = output_path(pub, key);
-
-			if (unlink(path) == 0)
-				st->removed++;
-			else if (errno != ENOENT)
-				log_warn("cannot remove %s", path);
-			free(path);
-		}
+		if (strmap_get(pub->owners, key) != NULL)
+			continue;
+		if (outdir_remove(pub->out, key) == 0)
+			st->removed++;
+		else if (errno != ENOENT)
+			log_warn("cannot remove %s/%s", outdir_path(pub->out),
+			    key);
 	}
 	strmap_free(pub->previous);
 	pub->previous = strmap_create();

@@ -1,10 +1,11 @@
 /*
  * Putting feeds on disk.  A publisher renders the feeds it is given,
- * replaces the files whose bytes changed (atomically, see fileio), removes
+ * replaces the files whose bytes changed (atomically, see outdir), removes
  * the files of feeds that lost their last post, and keeps a manifest of
- * the files it owns in the output folder, so feeds of names that vanished
- * while feedd was not running are removed too, and nothing else there is
- * ever touched.  It also refuses to let two feeds share one file, and
+ * the files it owns (.feedd/manifest), so feeds of names that vanished
+ * while feedd was not running are removed too, and nothing else in the
+ * output folder is ever touched.  When two feeds map to one file, the one
+ * first in index_feeds order owns it, however they arrived.  It also
  * clears temporary files a killed feedd left behind.
  */
 #ifndef FEEDD_PUBLISH_H
@@ -14,6 +15,7 @@
 
 #include "config.h"
 #include "index.h"
+#include "outdir.h"
 
 struct publisher;
 
@@ -27,14 +29,17 @@ struct publish_stats {
 	size_t	 unchanged;	/* files already holding the bytes */
 	size_t	 removed;	/* files of empty feeds deleted */
 	size_t	 failed;	/* files that could not be written */
+	int	 reclaim;	/* a file two feeds map to was freed: the
+				 * other needs publishing (publish every
+				 * feed) */
 	char	 first_failure[512]; /* "cannot write PATH: reason" */
 };
 
 /*
- * Create a publisher for cfg's output folder, reading its manifest.  The
- * config must outlive the publisher.
+ * Create a publisher writing into out (opened and locked by the caller),
+ * reading its manifest.  The config and out must outlive the publisher.
  */
-struct publisher *publish_create(const struct config *);
+struct publisher *publish_create(const struct config *, struct outdir *);
 void		 publish_free(struct publisher *);
 
 /*
@@ -51,10 +56,21 @@ void		 publish_feeds(struct publisher *, struct feed **, size_t,
 void		 publish_finish_full(struct publisher *, struct publish_stats *);
 
 /*
- * Whether the output folder lost its files behind feedd's back (removed,
- * or removed and made again): its manifest, always written, is gone.
+ * Whether the output folder lost its files behind feedd's back: its
+ * manifest, always written, is gone.
  */
-int		 publish_output_lost(const struct publisher *);
+int		 publish_manifest_lost(const struct publisher *);
+
+/*
+ * The feed that owns output file rel: returns 1 and sets *kind and *name
+ * (NULL for the site feed; valid until the next publish), or 0.
+ */
+int		 publish_owner(const struct publisher *, const char *rel,
+		    enum feed_kind *, const char **name);
+
+/* Call fn with every folder holding files it owns ("" is the top). */
+void		 publish_foreach_folder(const struct publisher *,
+		    void (*fn)(const char *, void *), void *);
 
 /* Save the manifest if it changed; a failure is counted in stats. */
 void		 publish_save_manifest(struct publisher *, struct publish_stats *);

@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@ struct walker {
 
 static int	walk(const struct walker *, const char *, int);
 static int	excluded(const struct config *, const char *);
+static int	folder_skipped(const struct config *, const char *);
 static int	entry_cmp(const void *, const void *);
 static void	add_entry(struct scan_result *, const char *, const char *);
 static int	in_posts(const char *);
@@ -42,7 +44,10 @@ scan_ignored_name(const char *name)
 	    (n > 4 && strcmp(name + n - 4, ".swp") == 0));
 }
 
-/* Whether a site-relative path is excluded by configuration. */
+/*
+ * Whether a site-relative path is excluded by configuration: it is, or
+ * lies below, an exclude entry, or matches one that is a glob.
+ */
 static int
 excluded(const struct config *cfg, const char *rel)
 {
@@ -51,7 +56,9 @@ excluded(const struct config *cfg, const char *rel)
 	int	 i;
 
 	for (i = 0; default_excludes[i] != NULL; i++) {
-		if (strcmp(rel, default_excludes[i]) == 0)
+		n = strlen(default_excludes[i]);
+		if (strncmp(rel, default_excludes[i], n) == 0 &&
+		    (rel[n] == '\0' || rel[n] == '/'))
 			return (1);
 	}
 	for (p = cfg->exclude; p != NULL && *p != NULL; p++) {
@@ -61,8 +68,45 @@ excluded(const struct config *cfg, const char *rel)
 		if (n > 0 && strncmp(rel, *p, n) == 0 &&
 		    (rel[n] == '\0' || rel[n] == '/'))
 			return (1);
+		if (strpbrk(*p, "*?[") != NULL && fnmatch(*p, rel, 0) == 0)
+			return (1);
 	}
 	return (0);
+}
+
+/*
+ * Whether a full walk would leave site-relative folder rel out: a hidden,
+ * backup or underscore name on the way (_posts aside), an excluded path,
+ * or the output folder.  A folder that appears while feedd watches must
+ * be treated exactly as a build treats it.
+ */
+static int
+folder_skipped(const struct config *cfg, const char *rel)
+{
+	const char	*p = rel, *slash;
+	char		*name, *path;
+	int		 skip = 0;
+
+	if (*rel == '\0')
+		return (0);
+	for (;;) {
+		slash = strchr(p, '/');
+		name = slash != NULL ? xstrndup(p, (size_t)(slash - p)) :
+		    xstrdup(p);
+		if (*name == '\0' || scan_ignored_name(name) ||
+		    (name[0] == '_' && strcmp(name, "_posts") != 0))
+			skip = 1;
+		free(name);
+		if (skip || slash == NULL)
+			break;
+		p = slash + 1;
+	}
+	if (!skip) {
+		xasprintf(&path, "%s/%s", cfg->site_dir, rel);
+		skip = excluded(cfg, rel) || strcmp(path, cfg->output_dir) == 0;
+		free(path);
+	}
+	return (skip);
 }
 
 /* Whether a site-relative folder lies in (or is) a _posts folder. */
@@ -139,6 +183,13 @@ walk(const struct walker *wk, const char *rel, int posts)
 		isdir = de->d_type == DT_DIR;
 		if (de->d_type == DT_UNKNOWN && lstat(path, &st) == 0)
 			isdir = S_ISDIR(st.st_mode);
+		/* A linked _posts folder would be silently empty. */
+		if ((de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
+		    lstat(path, &st) == 0 && S_ISLNK(st.st_mode))) &&
+		    strcmp(de->d_name, "_posts") == 0 &&
+		    !excluded(cfg, childrel))
+			log_warnx("%s: a symbolic link; its posts are not read "
+			    "(links are not followed)", path);
 		if (isdir) {
 			if (strcmp(path, cfg->output_dir) == 0 ||
 			    excluded(cfg, childrel))
@@ -197,6 +248,8 @@ scan_site(const struct config *cfg, const char *subdir,
 
 	if (subdir == NULL)
 		rc = walk(&wk, "", 0);
+	else if (folder_skipped(cfg, subdir))
+		rc = 0;
 	else
 		rc = walk(&wk, subdir, in_posts(subdir));
 	if (res->count > 1)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "outdir.h"
 #include "scan.h"
 #include "watch.h"
 #include "xmalloc.h"
@@ -25,54 +26,79 @@
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 			 IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
 
+/* In the output folder: only files going away behind feedd's back. */
+#define OUTPUT_MASK	(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | \
+			 IN_MOVE_SELF)
+
 /* Events handled per drain before the loop gets a turn. */
 #define DRAIN_MAX	1024
 
 struct watch {
+	char		*site;		/* the site folder */
 	char		*root;		/* site folder with a trailing '/' */
 	size_t		 rootlen;
 	int		 fd;
 	int		 root_wd;
 	struct strmap	*watched;	/* folders watched since the reset */
+	struct strmap	*outputs;	/* output "DIR/" -> its relative path */
 };
 
-static int	find_inotify_fd(void);
+static void	inotify_fds(struct strmap *);
+static int	find_inotify_fd(const struct strmap *);
 static int	start(struct watch *, char **);
+static void	handle_output(struct watch *, const struct inotify_event *,
+		    const char *, struct watch_changes *);
+static void	free_outputs(struct strmap *);
 static int	complete_on_create(const struct watch *, const char *);
 static void	handle(struct watch *, const struct inotify_event *,
 		    struct watch_changes *);
 
-/*
- * The library's descriptor: the one /proc/self/fd entry that is an
- * inotify instance.  Returns -1 unless there is exactly one.
- */
-static int
-find_inotify_fd(void)
+/* Add the descriptors of this process that are inotify instances to m. */
+static void
+inotify_fds(struct strmap *m)
 {
 	DIR		*d;
 	struct dirent	*de;
 	char		 link[PATH_MAX], target[64];
 	ssize_t		 n;
-	int		 fd, found = -1, count = 0;
 
 	if ((d = opendir("/proc/self/fd")) == NULL)
-		return (-1);
+		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
 			continue;
 		snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
 		if ((n = readlink(link, target, sizeof target - 1)) < 0)
 			continue;
 		target[n] = '\0';
-		if (strcmp(target, "anon_inode:inotify") == 0) {
-			fd = atoi(de->d_name);
-			if (fd != dirfd(d)) {
-				found = fd;
-				count++;
-			}
-		}
+		if (strcmp(target, "anon_inode:inotify") == 0)
+			strmap_put(m, de->d_name, m);
 	}
 	closedir(d);
+}
+
+/*
+ * The library's descriptor: the one inotify instance that was not there
+ * before it started (an inherited one must not be mistaken for it).
+ * Returns -1 unless there is exactly one.
+ */
+static int
+find_inotify_fd(const struct strmap *before)
+{
+	struct strmap	*now = strmap_create();
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+	int		 found = -1, count = 0;
+
+	inotify_fds(now);
+	while (strmap_next(now, &pos, &key, &value)) {
+		if (strmap_get(before, key) == NULL) {
+			found = atoi(key);
+			count++;
+		}
+	}
+	strmap_free(now);
 	return (count == 1 ? found : -1);
 }
 
@@ -80,14 +106,20 @@ find_inotify_fd(void)
 static int
 start(struct watch *w, char **cause)
 {
+	struct strmap	*before = strmap_create();
+
+	inotify_fds(before);
 	if (!inotifytools_initialize()) {
+		strmap_free(before);
 		xasprintf(cause, "cannot start inotify: %s%s",
 		    strerror(inotifytools_error()),
 		    inotifytools_error() == EMFILE ? " (raise the sysctl "
 		    "fs.inotify.max_user_instances)" : "");
 		return (-1);
 	}
-	if ((w->fd = find_inotify_fd()) == -1) {
+	w->fd = find_inotify_fd(before);
+	strmap_free(before);
+	if (w->fd == -1) {
 		xasprintf(cause, "cannot find the inotify descriptor in "
 		    "/proc/self/fd");
 		inotifytools_cleanup();
@@ -104,16 +136,60 @@ watch_create(const char *site_dir, char **cause)
 {
 	struct watch	*w = xcalloc(1, sizeof *w);
 
+	w->site = xstrdup(site_dir);
 	xasprintf(&w->root, "%s/", site_dir);
 	w->rootlen = strlen(w->root);
 	w->watched = strmap_create();
+	w->outputs = strmap_create();
+	w->fd = -1;
 	if (start(w, cause) != 0) {
-		strmap_free(w->watched);
-		free(w->root);
-		free(w);
+		watch_free(w);
 		return (NULL);
 	}
 	return (w);
+}
+
+/* The site folder. */
+const char *
+watch_site(const struct watch *w)
+{
+	return (w->site);
+}
+
+/* Free the output folder map and its values. */
+static void
+free_outputs(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(m, &pos, &key, &value))
+		free(value);
+	strmap_free(m);
+}
+
+/* Watch one folder of the output. */
+int
+watch_add_output(struct watch *w, const char *dir, const char *rel,
+    char **cause)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/", dir);
+	if (strmap_get(w->outputs, path) != NULL) {
+		free(path);
+		return (0);
+	}
+	if (!inotifytools_watch_file(path, OUTPUT_MASK)) {
+		xasprintf(cause, "cannot watch %s: %s", dir,
+		    strerror(inotifytools_error()));
+		free(path);
+		return (-1);
+	}
+	strmap_put(w->outputs, path, xstrdup(rel));
+	free(path);
+	return (0);
 }
 
 /* Watch one folder of the site. */
@@ -131,12 +207,14 @@ watch_add(struct watch *w, const char *rel, char **cause)
 		err = inotifytools_error();
 		if (err == ENOSPC)
 			xasprintf(cause, "cannot watch %s: out of inotify "
-			    "watches (raise the sysctl "
-			    "fs.inotify.max_user_watches)", path);
+			    "watches (the sysctl fs.inotify.max_user_watches "
+			    "is %d; raise it)", path,
+			    inotifytools_get_max_user_watches());
 		else
 			xasprintf(cause, "cannot watch %s: %s", path,
 			    strerror(err));
 		free(path);
+		errno = err;
 		return (-1);
 	}
 	if (*rel == '\0')
@@ -153,6 +231,8 @@ watch_reset(struct watch *w, char **cause)
 	inotifytools_cleanup();
 	strmap_free(w->watched);
 	w->watched = strmap_create();
+	free_outputs(w->outputs);
+	w->outputs = strmap_create();
 	return (start(w, cause));
 }
 
@@ -182,17 +262,42 @@ complete_on_create(const struct watch *w, const char *rel)
 	return (complete);
 }
 
+/* Classify one event in a folder of the output (rel). */
+static void
+handle_output(struct watch *w, const struct inotify_event *ev,
+    const char *rel, struct watch_changes *ch)
+{
+	char	*path;
+
+	(void)w;
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
+		ch->output_gone = 1;
+		return;
+	}
+	if (ev->len == 0 || (ev->mask & (IN_IGNORED | IN_ISDIR)) ||
+	    outdir_is_temp(ev->name))
+		return;
+	xasprintf(&path, "%s%s%s", rel, *rel != '\0' ? "/" : "", ev->name);
+	strmap_put(ch->removed, path, ch);
+	free(path);
+}
+
 /* Classify one event. */
 static void
 handle(struct watch *w, const struct inotify_event *ev,
     struct watch_changes *ch)
 {
-	const char	*dir;
+	const char	*dir, *out;
 	char		*rel;
 	size_t		 dirlen;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		ch->resync = 1;
+		return;
+	}
+	dir = inotifytools_filename_from_wd(ev->wd);
+	if (dir != NULL && (out = strmap_get(w->outputs, dir)) != NULL) {
+		handle_output(w, ev, out, ch);
 		return;
 	}
 	if (ev->wd == w->root_wd && (ev->mask & (IN_DELETE_SELF |
@@ -207,7 +312,6 @@ handle(struct watch *w, const struct inotify_event *ev,
 	}
 	if (ev->len == 0 || (ev->mask & IN_IGNORED))
 		return;
-	dir = inotifytools_filename_from_wd(ev->wd);
 	if (dir == NULL || strncmp(dir, w->root, w->rootlen) != 0)
 		return;		/* a watch from before a reset */
 	if (scan_ignored_name(ev->name))
@@ -265,8 +369,11 @@ watch_free(struct watch *w)
 {
 	if (w == NULL)
 		return;
-	inotifytools_cleanup();
+	if (w->fd != -1)
+		inotifytools_cleanup();
 	strmap_free(w->watched);
+	free_outputs(w->outputs);
+	free(w->site);
 	free(w->root);
 	free(w);
 }

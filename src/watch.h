@@ -19,10 +19,15 @@ struct watch;
 struct watch_changes {
 	struct strmap	*files;		/* site-relative paths to re-check */
 	struct strmap	*folders;	/* new site-relative folders to scan */
+	struct strmap	*removed;	/* output-relative files that went away */
 	int		 resync;	/* events lost or folders moved */
 	int		 config;	/* the site's _config.yml changed */
 	int		 root_gone;	/* the site folder itself went away */
+	int		 output_gone;	/* a watched output folder went away */
 };
+
+/* The site folder being watched. */
+const char	*watch_site(const struct watch *);
 
 /*
  * Start watching; site_dir must be absolute.  Returns NULL with *cause
@@ -36,6 +41,16 @@ struct watch	*watch_create(const char *site_dir, char **cause);
  * *cause set; running out of watches names the sysctl to raise.
  */
 int		 watch_add(struct watch *, const char *, char **cause);
+
+/*
+ * Watch folder rel of the output folder (absolute path dir) for files
+ * removed or moved away behind feedd's back, reported in changes'
+ * removed map (feedd's temporary files are not reported).  A folder
+ * already watched since the last reset is left as it is.  Returns 0, or
+ * -1 with *cause set.
+ */
+int		 watch_add_output(struct watch *, const char *dir,
+		    const char *rel, char **cause);
 
 /* Drop every watch and start afresh (after lost events).  As create. */
 int		 watch_reset(struct watch *, char **cause);

@@ -19,7 +19,7 @@ no sanitizer report; the number of warnings naming the bad file -- exactly one f
 none for "published" -- on one line, with the line number when the case gives one; no
 other warning or error; time (bombs: < 5 s) and peak memory (VmHWM) within the case's
 budget, a memory bomb being killed before it takes the machine. Then: the daemon's
-output equals the fresh build byte for byte (.feedd-manifest included); a skipped
+output equals the fresh build byte for byte (.feedd/manifest included); a skipped
 post's build equals the good site's build; a published post's build differs from it
 only in feed.xml, feed.rss, the manifest and new files (exactly the files named by a
 mirror of feedname_safe where the case lists them), all well-formed XML, with the
@@ -57,7 +57,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
-from feeddtest import DEADLINE, Fail, inotify_available, list_tree, say, wait_until
+from feeddtest import (DEADLINE, Fail, inotify_available, is_state, list_tree, manifest_paths, say,
+                       wait_until)
 
 SKIP = 77
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -85,7 +86,7 @@ author: Tester
 CATS = ["alpha", "beta", "gamma"]
 SENTINEL = "_posts/2000-01-01-zz-sentinel.md"
 SENTINEL_FEED = "feed/zzsentinel.xml"
-SITE_FILES = {"feed.xml", "feed.rss", ".feedd-manifest"}
+SITE_FILES = {"feed.xml", "feed.rss", ".feedd/manifest", ".feedd/lock"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -891,12 +892,15 @@ class Runner:
 
     def check_manifest(self, out, probs):
         try:
-            with open(os.path.join(out, ".feedd-manifest"), "rb") as f:
-                listed = set(os.fsdecode(x) for x in f.read().split(b"\n") if x)
-        except OSError as e:
-            probs.append("no manifest: %s" % e)
+            listed = manifest_paths(out)
+        except Fail as e:
+            probs.append(str(e))
             return
-        files = list_tree(out) - {".feedd-manifest"}
+        if listed is None:
+            probs.append("no manifest")
+            return
+        listed = set(listed)
+        files = {r for r in list_tree(out) if not is_state(r)}
         if listed != files:
             probs.append("manifest lists %d files, %d written (first difference: %r)" % (
                 len(listed), len(files), sorted(listed ^ files)[:1]))

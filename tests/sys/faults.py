@@ -59,7 +59,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
-from feeddtest import DEADLINE, POLL, Fail, inotify_available, is_tmp, list_tree, say, wait_until, write
+from feeddtest import (DEADLINE, POLL, Fail, inotify_available, is_tmp, list_tree, manifest_paths,
+                       say, wait_until, write)
 
 SKIP = 77
 BIG_DEADLINE = 60.0
@@ -168,19 +169,17 @@ def check_feeds(out, deep=False):
 
 
 def manifest_problem(out):
-    """None if OUT/.feedd-manifest is absent or complete (sorted relative paths, one a line)."""
+    """None if OUT/.feedd/manifest is absent or complete (framed, sorted relative paths)."""
     try:
-        with open(os.path.join(out, ".feedd-manifest"), "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
+        lines = manifest_paths(out)
+    except Fail as e:
+        return str(e)
+    if lines is None:
         return None
-    if data and not data.endswith(b"\n"):
-        return ".feedd-manifest (%d bytes) does not end with a newline (truncated?)" % len(data)
-    lines = data.decode("utf-8", "replace").split("\n")[:-1]
     if any(not l or l.startswith("/") or ".." in l.split("/") for l in lines):
-        return ".feedd-manifest has an empty or unsafe line"
+        return ".feedd/manifest has an empty or unsafe line"
     if lines != sorted(lines):
-        return ".feedd-manifest is not sorted"
+        return ".feedd/manifest is not sorted"
     return None
 
 
@@ -220,8 +219,11 @@ def mount_ok(cmd):
 
 
 def umount(path):
+    # Lazy: a running feedd holds its output folder's lock file open, so that
+    # mount stays busy; -l detaches it from the path at once, as an
+    # administrator would have to.
     for _ in range(50):
-        r = subprocess.run(["umount", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        r = subprocess.run(["umount", "-l", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if r.returncode == 0:
             return True
         if b"not mounted" in r.stderr or b"no mount point" in r.stderr:

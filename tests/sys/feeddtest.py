@@ -67,9 +67,41 @@ def list_tree(root):
     return out
 
 
+STATE = ".feedd"                    # feedd's own folder in the output folder
+MANIFEST = STATE + "/manifest"
+
+
+def is_state(rel):
+    """Whether rel is one of feedd's own files (.feedd/...)."""
+    return rel == STATE or rel.startswith(STATE + "/")
+
+
+def manifest_paths(out):
+    """The paths OUT/.feedd/manifest lists, after checking its frame: the first line
+    "feedd manifest 1", the last "end LENGTH CHECKSUM" with the body's length and
+    FNV-1a 64 checksum.  None if there is no manifest; raises Fail if it is torn."""
+    try:
+        with open(os.path.join(out, MANIFEST), "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    head = b"feedd manifest 1\n"
+    if not data.startswith(head) or not data.endswith(b"\n"):
+        raise Fail("%s: no header or not ending with a newline (%d bytes)" % (MANIFEST, len(data)))
+    tail = data.rstrip(b"\n").rfind(b"\n")
+    body, end = data[len(head):tail + 1], data[tail + 1:-1].split()
+    h = 0xcbf29ce484222325
+    for b in body:
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    if len(end) != 3 or end[0] != b"end" or int(end[1]) != len(body) or int(end[2], 16) != h:
+        raise Fail("%s: end line %r does not match its body" % (MANIFEST, data[tail + 1:]))
+    return [os.fsdecode(l) for l in body.split(b"\n")[:-1]]
+
+
 def is_tmp(rel):
     """Whether rel is one of feedd's temporary files."""
     return os.path.basename(rel).startswith(".feedd-tmp-")
+
 
 
 def write(path, text):

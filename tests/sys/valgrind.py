@@ -214,7 +214,9 @@ class Run:
 
     def unmount(self):
         if self.mounted:
-            subprocess.run(["umount", self.out], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            # Lazy: feedd holds its lock file open, so the mount is busy.
+            subprocess.run(["umount", "-l", self.out], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
             self.mounted = False
 
     def verdict(self, rc):

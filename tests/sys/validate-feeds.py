@@ -33,6 +33,8 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+from feeddtest import is_state
+
 SKIP = 77
 LIMIT = 10                      # entries per feed
 SITE_URL = "https://finews.withounder.com"
@@ -530,7 +532,7 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
             files.append(os.path.relpath(os.path.join(root, f), out).replace(os.sep, "/"))
     files.sort()
     cat_files, tag_files = {}, {}       # stem -> [relpaths]
-    state = [r for r in files if "/" not in r and r.startswith(".") and not re.search(r"\.(xml|rss)", r)]
+    state = [r for r in files if is_state(r)]
     files = [r for r in files if r not in state]
     for rel in files:
         base, ext = os.path.splitext(rel)
