@@ -664,7 +664,7 @@ finish(struct config *cfg, struct buf *errors, struct buf *warnings)
 		cfg->output_dir = xstrdup("_feeds");
 	p = resolve_path(cfg->site_dir, cfg->output_dir);
 	free(cfg->output_dir);
-	cfg->output_dir = fileio_canonical(p);
+	cfg->output_dir = fileio_normalise(p);
 	free(p);
 }
 
@@ -675,7 +675,7 @@ finish(struct config *cfg, struct buf *errors, struct buf *warnings)
 static void
 check_output(struct config *cfg, struct buf *errors)
 {
-	const char	*out = cfg->output_dir, *site = cfg->site_dir, *p;
+	const char	*out = cfg->output_real, *site = cfg->site_dir, *p;
 	const char	*why = NULL;
 	size_t		 n = strlen(site), m = strlen(out);
 
@@ -785,11 +785,13 @@ config_load(const struct config_overrides *ov, char **errors,
 	if (ov->output_dir != NULL) {
 		free(cfg->output_dir);
 		dir = absolute_path(ov->output_dir);
-		cfg->output_dir = fileio_canonical(dir);
+		cfg->output_dir = fileio_normalise(dir);
 		free(dir);
 		free(cfg->output_origin);
 		cfg->output_origin = xstrdup("-o");
 	}
+	/* Where it really is: what scan skips and check_output checks. */
+	cfg->output_real = fileio_canonical(cfg->output_dir);
 	if (cfg->site_dir[0] == '/')
 		check_output(cfg, &errbuf);
 
@@ -845,6 +847,7 @@ config_free(struct config *cfg)
 	free(cfg->site_dir);
 	free(cfg->output_dir);
 	free(cfg->output_origin);
+	free(cfg->output_real);
 	free(cfg->config_file);
 	free(cfg->url);
 	free(cfg->id_url);

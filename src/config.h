@@ -23,7 +23,8 @@ struct author {
 
 struct config {
 	char		*site_dir;	/* the Jekyll site root */
-	char		*output_dir;	/* where feeds are written */
+	char		*output_dir;	/* where feeds are written, as given */
+	char		*output_real;	/* the same with every link resolved */
 	char		*output_origin;	/* where output_dir was set, for messages */
 	char		*config_file;	/* --config file, or NULL */
 

@@ -91,19 +91,14 @@ fileio_mkdirs(const char *dir)
 	return (rc);
 }
 
-/*
- * An absolute path without ".", ".." or doubled slashes, whose existing
- * part is resolved to the real folders it names (new string).
- */
+/* An absolute path without ".", ".." or doubled slashes (new string). */
 char *
-fileio_canonical(const char *path)
+fileio_normalise(const char *path)
 {
 	struct buf	 lex = BUF_INIT;
 	const char	*p = path, *slash;
-	char		*head, *real, *out;
-	size_t		 n, cut;
+	size_t		 n;
 
-	/* Lexically first: "a/b/../c" is "a/c". */
 	buf_add(&lex, "", 0);
 	while (*p != '\0') {
 		if ((slash = strchr(p, '/')) == NULL)
@@ -123,7 +118,24 @@ fileio_canonical(const char *path)
 	}
 	if (lex.len == 0)
 		buf_addc(&lex, '/');
-	/* Then the longest existing head, resolved; the rest as is. */
+	return (buf_take(&lex));
+}
+
+/*
+ * An absolute path normalised, whose existing part is resolved to the
+ * real folders it names (new string).
+ */
+char *
+fileio_canonical(const char *path)
+{
+	struct buf	 lex = BUF_INIT;
+	char		*head, *real, *out;
+	size_t		 cut;
+
+	lex.data = fileio_normalise(path);
+	lex.len = strlen(lex.data);
+	lex.cap = lex.len + 1;
+	/* The longest existing head, resolved; the rest as is. */
 	for (cut = lex.len; cut > 1; ) {
 		head = xstrndup(lex.data, cut);
 		real = realpath(head, NULL);

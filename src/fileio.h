@@ -26,10 +26,12 @@ int	fileio_read_at(int dirfd, const char *, size_t max, struct buf *,
 /* Create dir and its missing parents (mode 0755).  Returns 0 or -1. */
 int	fileio_mkdirs(const char *);
 
+/* An absolute path without ".", ".." or doubled slashes (new string). */
+char	*fileio_normalise(const char *);
+
 /*
- * An absolute path made canonical: no ".", ".." or doubled slashes, and
- * the part that exists resolved to the real folders it names (new
- * string).
+ * An absolute path normalised, and the part that exists resolved to the
+ * real folders it names (new string).
  */
 char	*fileio_canonical(const char *);
 

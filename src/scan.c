@@ -103,7 +103,7 @@ folder_skipped(const struct config *cfg, const char *rel)
 	}
 	if (!skip) {
 		xasprintf(&path, "%s/%s", cfg->site_dir, rel);
-		skip = excluded(cfg, rel) || strcmp(path, cfg->output_dir) == 0;
+		skip = excluded(cfg, rel) || strcmp(path, cfg->output_real) == 0;
 		free(path);
 	}
 	return (skip);
@@ -191,7 +191,7 @@ walk(const struct walker *wk, const char *rel, int posts)
 			log_warnx("%s: a symbolic link; its posts are not read "
 			    "(links are not followed)", path);
 		if (isdir) {
-			if (strcmp(path, cfg->output_dir) == 0 ||
+			if (strcmp(path, cfg->output_real) == 0 ||
 			    excluded(cfg, childrel))
 				;
 			else if (strcmp(de->d_name, "_posts") == 0)

@@ -49,6 +49,7 @@ static int	start(struct watch *, char **);
 static void	handle_output(struct watch *, const struct inotify_event *,
 		    const char *, struct watch_changes *);
 static void	free_outputs(struct strmap *);
+static long	watch_limit(void);
 static int	complete_on_create(const struct watch *, const char *);
 static void	handle(struct watch *, const struct inotify_event *,
 		    struct watch_changes *);
@@ -192,6 +193,32 @@ watch_add_output(struct watch *w, const char *dir, const char *rel,
 	return (0);
 }
 
+/*
+ * The number of inotify watches this user may have: the sysctl, or the
+ * user namespace's own limit when that is lower.
+ */
+static long
+watch_limit(void)
+{
+	static const char *const files[] = {
+		"/proc/sys/fs/inotify/max_user_watches",
+		"/proc/sys/user/max_inotify_watches",
+	};
+	FILE	*f;
+	long	 v, limit = -1;
+	size_t	 i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if ((f = fopen(files[i], "re")) == NULL)
+			continue;
+		if (fscanf(f, "%ld", &v) == 1 && v > 0 && (limit == -1 ||
+		    v < limit))
+			limit = v;
+		fclose(f);
+	}
+	return (limit);
+}
+
 /* Watch one folder of the site. */
 int
 watch_add(struct watch *w, const char *rel, char **cause)
@@ -207,9 +234,9 @@ watch_add(struct watch *w, const char *rel, char **cause)
 		err = inotifytools_error();
 		if (err == ENOSPC)
 			xasprintf(cause, "cannot watch %s: out of inotify "
-			    "watches (the sysctl fs.inotify.max_user_watches "
-			    "is %d; raise it)", path,
-			    inotifytools_get_max_user_watches());
+			    "watches (the limit is %ld; raise the sysctl "
+			    "fs.inotify.max_user_watches)", path,
+			    watch_limit());
 		else
 			xasprintf(cause, "cannot watch %s: %s", path,
 			    strerror(err));

@@ -1,12 +1,16 @@
 """Helpers shared by feedd's Python system tests (watch, faults, bad-input).
 
 Each test drives the real feedd binary; these are the small pieces they all
-need: a failure type, output that is never buffered, an inotify probe, and
-polling with a deadline instead of fixed sleeps.
+need: a failure type, output that is never buffered, an inotify probe,
+polling with a deadline instead of fixed sleeps, feedd's own files, output
+trees and their differences, and a daemon whose log can be waited on.
 """
 
 import ctypes
 import os
+import re
+import signal
+import subprocess
 import time
 
 POLL = 0.02          # seconds between two looks at a condition
@@ -107,3 +111,72 @@ def is_tmp(rel):
 def write(path, text):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
+
+
+def read_tree(root):
+    """{relpath: bytes} of every file under root (files vanishing meanwhile skipped)."""
+    res = {}
+    for rel in list_tree(root):
+        try:
+            with open(os.path.join(root, rel), "rb") as f:
+                res[rel] = f.read()
+        except FileNotFoundError:
+            pass
+    return res
+
+
+def tree_diff(root, expected, limit=5):
+    """Differences between folder root and expected ({relpath: bytes}); [] when equal."""
+    have = read_tree(root) if os.path.isdir(root) else {}
+    diffs = []
+    extra = sorted(set(have) - set(expected))
+    missing = sorted(set(expected) - set(have))
+    differ = sorted(r for r in set(have) & set(expected) if have[r] != expected[r])
+    for what, rels in (("extra", extra), ("missing", missing), ("differ", differ)):
+        if rels:
+            diffs.append("%d %s: %s" % (len(rels), what, ", ".join(rels[:limit])))
+    return diffs
+
+
+class Daemon:
+    """A `feedd watch` process whose stderr goes to a log file, for tests that wait on its
+    log lines and stop it.  args are feedd's arguments after the binary."""
+
+    def __init__(self, feedd, args, log, **popen):
+        self.log = log
+        self.logf = open(log, "wb")
+        self.proc = subprocess.Popen([feedd] + list(args), stdout=self.logf,
+                                     stderr=subprocess.STDOUT, **popen)
+
+    def text(self, offset=0):
+        with open(self.log, "rb") as f:
+            f.seek(offset)
+            return f.read().decode("utf-8", "replace")
+
+    def size(self):
+        return os.path.getsize(self.log)
+
+    def alive(self):
+        """Raise Fail if the daemon has exited."""
+        if self.proc.poll() is not None:
+            raise Fail("feedd exited with %s: %s" % (self.proc.returncode, self.text()[-600:]))
+
+    def wait_log(self, pattern, desc, offset=0, timeout=DEADLINE):
+        """Wait for a log line matching pattern (re, multiline) after offset."""
+        rx = re.compile(pattern, re.M)
+        return wait_until(lambda: rx.search(self.text(offset)), desc, timeout=timeout,
+                          alive=self.alive, detail=lambda: self.text(offset)[-600:])
+
+    def stop(self, timeout=DEADLINE):
+        """SIGTERM, then the exit status (SIGKILL and Fail past the deadline)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.logf.close()
+                raise Fail("feedd did not exit within %.0f s of SIGTERM" % timeout)
+        self.logf.close()
+        return self.proc.returncode

@@ -36,6 +36,7 @@ static void	check_formats(void);
 static void	check_other_zones(void);
 static void	check_set_zone(void);
 static void	check_midnight(void);
+static void	check_every_zone(void);
 
 /* Parse one case and compare its RFC 3339 form in the current zone. */
 static void
@@ -411,6 +412,56 @@ check_midnight(void)
 	CHECK(tm.tm_wday == 1);
 }
 
+/*
+ * In every zone of the tz database, every date a feed can carry prints
+ * as RFC 3339 that reads back as the same instant (offsets with seconds,
+ * as local mean times have, print in UTC), and as RFC 822 with a
+ * four-digit year and a +hhmm zone.
+ */
+static void
+check_every_zone(void)
+{
+	static const int64_t instants[] = {
+		DATETIME_FEED_MIN, -2147483648LL, -1700000000LL, -1, 0,
+		1000000000, 1640995200, 2147483648LL, 4102444800LL,
+		DATETIME_FEED_MAX,
+	};
+	FILE		*f = fopen("/usr/share/zoneinfo/zone1970.tab", "r");
+	char		 line[512], zone[128], date[64];
+	const char	*why;
+	int64_t		 back;
+	size_t		 i, zones = 0;
+	int		 bad = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "no zone1970.tab: every-zone check skipped\n");
+		return;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (line[0] == '#' || sscanf(line, "%*s %*s %127s", zone) != 1)
+			continue;
+		CHECK(datetime_set_zone(zone) == 0);
+		zones++;
+		for (i = 0; i < sizeof instants / sizeof instants[0]; i++) {
+			datetime_rfc3339(instants[i], date, sizeof date);
+			if (datetime_parse(date, DATETIME_STRING, &back,
+			    &why) != 0 || back != instants[i]) {
+				if (bad++ < 5)
+					fprintf(stderr, "%s: %lld prints as %s\n",
+					    zone, (long long)instants[i], date);
+			}
+			datetime_rfc822(instants[i], date, sizeof date);
+			if (strlen(date) != 31 || (date[26] != '+' &&
+			    date[26] != '-'))
+				bad++;
+		}
+	}
+	fclose(f);
+	CHECK(zones > 300);
+	CHECK(bad == 0);
+	datetime_set_zone(NULL);
+}
+
 int
 main(void)
 {
@@ -426,5 +477,6 @@ main(void)
 	check_other_zones();
 	check_set_zone();
 	check_midnight();
+	check_every_zone();
 	return (test_status());
 }
