@@ -16,13 +16,23 @@ static void	add_url(struct buf *, const char *, size_t, const char *);
 static void	add_srcset(struct buf *, const char *, size_t, const char *);
 static int	is_url_attr(const char *, size_t);
 
-/* Attributes whose value is a URL (srcset is a list of them). */
+/*
+ * Attributes whose value is a URL in HTML (srcset is a list of them, and
+ * handled apart), and SVG's xlink:href.
+ */
 static int
 is_url_attr(const char *name, size_t n)
 {
-	return ((n == 4 && strncasecmp(name, "href", 4) == 0) ||
-	    (n == 3 && strncasecmp(name, "src", 3) == 0) ||
-	    (n == 6 && strncasecmp(name, "poster", 6) == 0));
+	static const char *const attrs[] = { "href", "src", "poster", "cite",
+	    "action", "formaction", "data", "background", "longdesc",
+	    "usemap", "icon", "manifest", "codebase", "xlink:href", NULL };
+	size_t	 i;
+
+	for (i = 0; attrs[i] != NULL; i++) {
+		if (strlen(attrs[i]) == n && strncasecmp(name, attrs[i], n) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /* Append one URL value resolved against base. */

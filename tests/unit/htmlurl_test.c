@@ -54,6 +54,17 @@ check_attributes(void)
 		{ "<img src=img/x.png alt=x>",
 		  "<img src=" PAGE_DIR "img/x.png alt=x>" },
 		{ "<img src=x.png>", "<img src=" PAGE_DIR "x.png>" },
+		{ "<blockquote cite=\"q.html\"><form action=\"f\">"
+		  "<button formaction=\"g\"></button></form></blockquote>"
+		  "<object data=\"o.svg\"></object>"
+		  "<svg><use xlink:href=\"s.svg#i\"/></svg>"
+		  "<table background=\"b.png\" data-x=\"keep\"></table>",
+		  "<blockquote cite=\"" PAGE_DIR "q.html\"><form action=\""
+		  PAGE_DIR "f\"><button formaction=\"" PAGE_DIR "g\"></button>"
+		  "</form></blockquote><object data=\"" PAGE_DIR "o.svg\">"
+		  "</object><svg><use xlink:href=\"" PAGE_DIR "s.svg#i\"/>"
+		  "</svg><table background=\"" PAGE_DIR "b.png\" "
+		  "data-x=\"keep\"></table>" },
 		{ "<video poster=\"p.jpg\" src=\"v.mp4\"></video>",
 		  "<video poster=\"" PAGE_DIR "p.jpg\" "
 		  "src=\"" PAGE_DIR "v.mp4\"></video>" },
@@ -93,7 +104,8 @@ check_attributes(void)
 		{ "<img alt=\"x.png\" data-src=\"lazy.png\">",
 		  "<img alt=\"x.png\" data-src=\"lazy.png\">" },
 		{ "<form action=\"post\"><input value=\"a/b\"></form>",
-		  "<form action=\"post\"><input value=\"a/b\"></form>" },
+		  "<form action=\"" PAGE_DIR "post\"><input value=\"a/b\">"
+		  "</form>" },
 		/* Several tags in a row. */
 		{ "<p><a href=\"1\">1</a><a href=\"2\">2</a></p>",
 		  "<p><a href=\"" PAGE_DIR "1\">1</a>"
