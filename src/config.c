@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "config.h"
 #include "datetime.h"
+#include "defaults.h"
 #include "feedname.h"
 #include "fileio.h"
 #include "log.h"
@@ -64,6 +65,8 @@ static void	apply_feed(struct config_reader *, struct config *,
 static void	apply_feedd(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static void	apply_site(struct config_reader *, struct config *,
+		    yaml_node_t *);
+static void	apply_collections(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static int	load_file(const char *, const char *, yaml_document_t *,
 		    struct buf *);
@@ -481,6 +484,31 @@ apply_site(struct config_reader *r, struct config *cfg, yaml_node_t *root)
 	}
 	apply_feed(r, cfg, yamlu_get(r->doc, root, "feed"));
 	apply_feedd(r, cfg, yamlu_get(r->doc, root, "feedd"));
+	apply_collections(r, cfg, yamlu_get(r->doc, root, "collections"));
+	if ((node = yamlu_get(r->doc, root, "defaults")) != NULL) {
+		defaults_free(cfg->defaults);
+		cfg->defaults = defaults_read(r->doc, node, r->path, r->errors,
+		    r->warnings);
+	}
+}
+
+/*
+ * collections: posts: permalink: ranks between the site's permalink and
+ * front-matter defaults; output: is ignored for posts, as in Jekyll.
+ */
+static void
+apply_collections(struct config_reader *r, struct config *cfg,
+    yaml_node_t *node)
+{
+	yaml_node_t	*posts;
+
+	if (node == NULL || node->type != YAML_MAPPING_NODE)
+		return;
+	posts = yamlu_get(r->doc, node, "posts");
+	if (posts == NULL || posts->type != YAML_MAPPING_NODE)
+		return;
+	set_string(r, &cfg->collection_permalink, yamlu_get(r->doc, posts,
+	    "permalink"), "collections.posts.permalink");
 }
 
 /*
@@ -705,7 +733,7 @@ config_load(const struct config_overrides *ov, char **errors,
 	struct config	*cfg = xcalloc(1, sizeof *cfg);
 	struct buf	 errbuf = BUF_INIT, warnbuf = BUF_INIT;
 	struct config_reader r;
-	yaml_document_t	 extra, site;
+	yaml_document_t	*extra, *site;
 	yaml_node_t	*root, *node;
 	int		 have_extra = 0, have_site = 0;
 	char		*site_file, *dir;
@@ -715,16 +743,20 @@ config_load(const struct config_overrides *ov, char **errors,
 	r.errors = &errbuf;
 	r.warnings = &warnbuf;
 
+	/* Both documents stay: defaults and Liquid's site refer to them. */
+	extra = cfg->yaml_admin = xcalloc(1, sizeof *extra);
+	site = cfg->yaml_site = xcalloc(1, sizeof *site);
 	if (ov->config_file != NULL) {
 		cfg->config_file = xstrdup(ov->config_file);
-		have_extra = load_file(ov->config_file, NULL, &extra,
+		have_extra = load_file(ov->config_file, NULL, extra,
 		    &errbuf) > 0;
+		cfg->have_admin = have_extra;
 	}
 
 	if (ov->site_dir != NULL)
 		cfg->site_dir = xstrdup(ov->site_dir);
-	else if (have_extra && (node = yamlu_get(&extra,
-	    yamlu_get(&extra, yamlu_root_map(&extra), "feedd"), "site")) &&
+	else if (have_extra && (node = yamlu_get(extra,
+	    yamlu_get(extra, yamlu_root_map(extra), "feedd"), "site")) &&
 	    yamlu_scalar(node) != NULL) {
 		dir = fileio_dirname(ov->config_file);
 		cfg->site_dir = resolve_path(dir, yamlu_scalar(node));
@@ -746,34 +778,33 @@ config_load(const struct config_overrides *ov, char **errors,
 		}
 		cfg->config_time = st.st_mtim.tv_sec;
 		xasprintf(&site_file, "%s/_config.yml", cfg->site_dir);
-		if ((have_site = load_file(site_file, cfg->site_dir, &site,
+		cfg->site_config = site_file;
+		if ((have_site = load_file(site_file, cfg->site_dir, site,
 		    &errbuf)) > 0) {
+			cfg->have_site = 1;
 			cfg->config_time = newest_mtime(site_file, 0);
 			r.path = site_file;
-			r.doc = &site;
+			r.doc = site;
 			r.admin = 0;
-			if ((root = yamlu_root_map(&site)) != NULL)
+			if ((root = yamlu_root_map(site)) != NULL)
 				apply_site(&r, cfg, root);
-			else if (yaml_document_get_root_node(&site) != NULL)
+			else if (yaml_document_get_root_node(site) != NULL)
 				buf_addf(&errbuf, "%s:1: not a mapping of "
 				    "settings\n", site_file);
-			yaml_document_delete(&site);
 		}
-		free(site_file);
 	}
 
 	if (have_extra) {
 		cfg->config_time = newest_mtime(ov->config_file,
 		    have_site > 0 ? cfg->config_time : 0);
 		r.path = ov->config_file;
-		r.doc = &extra;
+		r.doc = extra;
 		r.admin = 1;
-		if ((root = yamlu_root_map(&extra)) != NULL)
+		if ((root = yamlu_root_map(extra)) != NULL)
 			apply_site(&r, cfg, root);
-		else if (yaml_document_get_root_node(&extra) != NULL)
+		else if (yaml_document_get_root_node(extra) != NULL)
 			buf_addf(&errbuf, "%s:1: not a mapping of settings\n",
 			    ov->config_file);
-		yaml_document_delete(&extra);
 	}
 
 	if (ov->url != NULL) {
@@ -845,6 +876,15 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->site_dir);
+	defaults_free(cfg->defaults);
+	free(cfg->collection_permalink);
+	if (cfg->have_site)
+		yaml_document_delete(cfg->yaml_site);
+	if (cfg->have_admin)
+		yaml_document_delete(cfg->yaml_admin);
+	free(cfg->yaml_site);
+	free(cfg->yaml_admin);
+	free(cfg->site_config);
 	free(cfg->output_dir);
 	free(cfg->output_origin);
 	free(cfg->output_real);

@@ -9,11 +9,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <yaml.h>
 
 enum feed_format {
 	FORMAT_ATOM = 1,
 	FORMAT_RSS = 2,
 };
+
+struct defaults;
 
 struct author {
 	char	*name;
@@ -27,6 +30,13 @@ struct config {
 	char		*output_real;	/* the same with every link resolved */
 	char		*output_origin;	/* where output_dir was set, for messages */
 	char		*config_file;	/* --config file, or NULL */
+	char		*site_config;	/* site_dir/_config.yml */
+
+	/* The files as read: defaults and Liquid's site refer to them. */
+	yaml_document_t	*yaml_site;	/* _config.yml (if have_site) */
+	yaml_document_t	*yaml_admin;	/* the -c file (if have_admin) */
+	int		 have_site;
+	int		 have_admin;
 
 	/* Jekyll site settings. */
 	char		*url;		/* no trailing slash; may be "" */
@@ -38,6 +48,8 @@ struct config {
 	char		*timezone;	/* NULL means UTC */
 	struct author	 author;
 	char		*permalink;	/* URL template, style names expanded */
+	char		*collection_permalink; /* collections.posts, or NULL */
+	struct defaults	*defaults;	/* front-matter defaults */
 	char		*excerpt_separator;
 	char		**markdown_ext;	/* without dots */
 	char		**exclude;	/* site-relative paths not read */

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "datetime.h"
+#include "defaults.h"
 #include "fileio.h"
 #include "log.h"
 #include "permalink.h"
@@ -46,16 +47,21 @@ static int	is_fence(const char *, size_t, const char *);
 static char	*titleize(const char *);
 static void	folder_categories(const char *, char ***, size_t *);
 static void	add_unique(char ***, size_t *, char **);
-static int	read_names(yaml_document_t *, yaml_node_t *, const char *,
-		    int, char ***, size_t *, char **);
-static int	read_author(yaml_document_t *, yaml_node_t *,
-		    struct author *);
+static int	read_names(const struct fm_layer *, yaml_node_t *,
+		    const char *, int, char ***, size_t *, char **);
+static int	read_categories(const struct fm_view *, const char *,
+		    char ***, size_t *, char **);
+static int	read_author(const struct fm_view *, struct author *,
+		    char **);
+static int	scalar(const struct fm_view *, const char *, yaml_node_t **,
+		    const struct fm_layer **, char **);
 static int	read_fields(const struct config *, struct post *,
-		    const char *, yaml_document_t *, yaml_node_t *,
+		    const char *, const struct fm_view *,
 		    const struct post_name *, char **, char **);
 static void	add_warning(char **, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
-static int	check_date(int64_t, yaml_node_t *, const char *, char **);
+static int	check_date(int64_t, const struct fm_layer *, yaml_node_t *,
+		    const char *, char **);
 static size_t	list_bytes(char **);
 static char	*pack_list(char **, char **, char *);
 static void	free_loose(struct post *);
@@ -249,51 +255,100 @@ add_unique(char ***list, size_t *n, char **add)
 	free(add);
 }
 
-/* Append the names under key (unique) to a list; -1 if malformed. */
+/*
+ * Append the names of value (from layer l, given as key) to a list,
+ * uniquely; -1 with *cause set if they are not names.
+ */
 static int
-read_names(yaml_document_t *doc, yaml_node_t *root, const char *key,
+read_names(const struct fm_layer *l, yaml_node_t *value, const char *key,
     int split, char ***list, size_t *n, char **cause)
 {
-	yaml_node_t	*node = yamlu_get(doc, root, key);
-	char		**names;
+	char		**names, *where;
 	size_t		 count;
 	const char	*why;
 
-	if (yamlu_strings(doc, node, split, &names, &count, &why) != 0) {
-		xasprintf(cause, "%d: %s must be a name or a list of names "
-		    "(%s)", yamlu_line(node, 2), key, why);
+	if (value == NULL)
+		return (0);
+	if (yamlu_strings(l->doc, value, split, &names, &count, &why) != 0) {
+		where = fm_where(l, value);
+		xasprintf(cause, "%s: %s must be a name or a list of names "
+		    "(%s)", where, key, why);
+		free(where);
 		return (-1);
 	}
 	add_unique(list, n, names);
 	if (*n > POST_MAX_NAMES) {
-		xasprintf(cause, "%d: more than %d names in %s (each is a "
-		    "feed that would list them all)", yamlu_line(node, 2),
-		    POST_MAX_NAMES, key);
+		where = fm_where(l, value);
+		xasprintf(cause, "%s: more than %d names in %s (each is a "
+		    "feed that would list them all)", where, POST_MAX_NAMES,
+		    key);
+		free(where);
 		return (-1);
 	}
 	return (0);
 }
 
-/* An author: a name or a mapping.  Returns -1 if it is neither. */
+/*
+ * Jekyll's categories: the folders above _posts, then those of the
+ * defaults, then the front matter's (all joined, as Jekyll merges
+ * them), then the singular category, never split.
+ */
 static int
-read_author(yaml_document_t *doc, yaml_node_t *node, struct author *a)
+read_categories(const struct fm_view *view, const char *relpath,
+    char ***list, size_t *n, char **cause)
 {
-	const char	*v;
+	const struct fm_layer *l;
+	struct fm_view	 defaults = *view;
+	yaml_node_t	*v;
 
-	if (node == NULL)
+	folder_categories(relpath, list, n);
+	defaults.layers[0].map = NULL;	/* the defaults alone */
+	if ((v = fm_get(&defaults, "categories", &l)) != NULL &&
+	    read_names(l, v, "categories", 1, list, n, cause) != 0)
+		return (-1);
+	l = &view->layers[0];
+	if ((v = yamlu_get(l->doc, l->map, "categories")) != NULL &&
+	    read_names(l, v, "categories", 1, list, n, cause) != 0)
+		return (-1);
+	if ((v = fm_get(view, "category", &l)) != NULL &&
+	    read_names(l, v, "category", 0, list, n, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * An author: a name, or a mapping of name, email and uri merged over the
+ * defaults' as Jekyll merges them.  Returns -1 if it is neither.
+ */
+static int
+read_author(const struct fm_view *view, struct author *a, char **cause)
+{
+	const struct fm_layer *l;
+	yaml_node_t	*node;
+	const char	*v;
+	char		*where;
+
+	if ((node = fm_get(view, "author", &l)) == NULL)
 		return (0);
 	if (node->type == YAML_SCALAR_NODE) {
-		if ((v = yamlu_scalar(node)) != NULL)
-			a->name = xstrdup(v);
+		a->name = xstrdup(yamlu_scalar(node));
 		return (0);
 	}
-	if (node->type != YAML_MAPPING_NODE)
+	if (node->type != YAML_MAPPING_NODE) {
+		where = fm_where(l, node);
+		xasprintf(cause, "%s: author must be a name or a mapping",
+		    where);
+		free(where);
 		return (-1);
-	if ((v = yamlu_scalar(yamlu_get(doc, node, "name"))) != NULL)
+	}
+	if ((v = yamlu_scalar(fm_get_sub(view, "author", "name", NULL))) !=
+	    NULL)
 		a->name = xstrdup(v);
-	if ((v = yamlu_scalar(yamlu_get(doc, node, "email"))) != NULL)
+	if ((v = yamlu_scalar(fm_get_sub(view, "author", "email", NULL))) !=
+	    NULL)
 		a->email = xstrdup(v);
-	if ((v = yamlu_scalar(yamlu_get(doc, node, "uri"))) != NULL)
+	if ((v = yamlu_scalar(fm_get_sub(view, "author", "uri", NULL))) !=
+	    NULL)
 		a->uri = xstrdup(v);
 	return (0);
 }
@@ -341,101 +396,104 @@ add_warning(char **warning, const char *fmt, ...)
  * was written.
  */
 static int
-check_date(int64_t when, yaml_node_t *node, const char *key, char **cause)
+check_date(int64_t when, const struct fm_layer *l, yaml_node_t *node,
+    const char *key, char **cause)
 {
-	char	 date[64];
+	char	 date[64], *where;
 
 	if (datetime_in_feed_range(when))
 		return (0);
 	datetime_rfc3339(when, date, sizeof date);
-	xasprintf(cause, "%d: %s %s is before 1900 or after 9999, which "
-	    "feeds cannot carry", node != NULL ? yamlu_line(node, 2) : 1,
-	    key, date);
+	where = fm_where(node != NULL ? l : NULL, node);
+	xasprintf(cause, "%s: %s %s is before 1900 or after 9999, which "
+	    "feeds cannot carry", where, key, date);
+	free(where);
 	return (-1);
 }
 
-/* A front matter value that must be a scalar, or an error. */
-#define SCALAR_OR_FAIL(node, key) do {					\
-	if ((node) != NULL && (node)->type != YAML_SCALAR_NODE) {	\
-		xasprintf(cause, "%d: %s must be text, not a %s",	\
-		    yamlu_line((node), 2), (key),			\
-		    (node)->type == YAML_MAPPING_NODE ? "mapping" :	\
-		    "list");						\
-		return (-1);						\
-	}								\
-} while (0)
+/*
+ * The scalar value of key in view, in *node (NULL when unset), with its
+ * layer in *layer; -1 with *cause set when it is a list or mapping.
+ */
+static int
+scalar(const struct fm_view *view, const char *key, yaml_node_t **node,
+    const struct fm_layer **layer, char **cause)
+{
+	char	*where;
 
-/* Fill the post from its front matter. */
+	*node = fm_get(view, key, layer);
+	if (*node == NULL || (*node)->type == YAML_SCALAR_NODE)
+		return (0);
+	where = fm_where(*layer, *node);
+	xasprintf(cause, "%s: %s must be text, not a %s", where, key,
+	    (*node)->type == YAML_MAPPING_NODE ? "mapping" : "list");
+	free(where);
+	return (-1);
+}
+
+/* Fill the post from its front matter over the defaults. */
 static int
 read_fields(const struct config *cfg, struct post *post, const char *relpath,
-    yaml_document_t *doc, yaml_node_t *root, const struct post_name *pn,
-    char **cause, char **warning)
+    const struct fm_view *view, const struct post_name *pn, char **cause,
+    char **warning)
 {
+	const struct fm_layer *ltitle, *ldate, *lmod, *lslug, *lperm, *ldesc;
+	const struct fm_layer *lexc, *llang, *ltag, *l;
 	yaml_node_t	*title, *date, *mod, *slugn, *perm;
-	yaml_node_t	*desc, *excerpt, *image, *lang, *author;
-	const char	*why, *slug, *v;
-	char		*url, *id, *unknown, *plain;
+	yaml_node_t	*desc, *excerpt, *image, *lang, *tag, *node;
+	const char	*why, *slug, *v, *template;
+	char		*url, *id, *unknown, *plain, *where;
 	size_t		 ncats = 0, ntags = 0;
 	struct permalink_vars vars;
 
-	title = yamlu_get(doc, root, "title");
-	date = yamlu_get(doc, root, "date");
-	mod = yamlu_get(doc, root, "last_modified_at");
-	slugn = yamlu_get(doc, root, "slug");
-	perm = yamlu_get(doc, root, "permalink");
-	desc = yamlu_get(doc, root, "description");
-	excerpt = yamlu_get(doc, root, "excerpt");
-	lang = yamlu_get(doc, root, "lang");
-	image = yamlu_get(doc, root, "image");
-	author = yamlu_get(doc, root, "author");
-	SCALAR_OR_FAIL(title, "title");
-	SCALAR_OR_FAIL(date, "date");
-	SCALAR_OR_FAIL(mod, "last_modified_at");
-	SCALAR_OR_FAIL(slugn, "slug");
-	SCALAR_OR_FAIL(perm, "permalink");
-	SCALAR_OR_FAIL(desc, "description");
-	SCALAR_OR_FAIL(excerpt, "excerpt");
-	SCALAR_OR_FAIL(lang, "lang");
+	if (scalar(view, "title", &title, &ltitle, cause) != 0 ||
+	    scalar(view, "date", &date, &ldate, cause) != 0 ||
+	    scalar(view, "last_modified_at", &mod, &lmod, cause) != 0 ||
+	    scalar(view, "slug", &slugn, &lslug, cause) != 0 ||
+	    scalar(view, "permalink", &perm, &lperm, cause) != 0 ||
+	    scalar(view, "description", &desc, &ldesc, cause) != 0 ||
+	    scalar(view, "excerpt", &excerpt, &lexc, cause) != 0 ||
+	    scalar(view, "lang", &lang, &llang, cause) != 0)
+		return (-1);
 
-	if (yamlu_scalar(date) != NULL) {
+	if (date != NULL) {
 		if (datetime_parse(yamlu_scalar(date), yamlu_is_plain(date) ?
 		    DATETIME_YAML_PLAIN : DATETIME_STRING, &post->date,
 		    &why) != 0) {
-			xasprintf(cause, "%d: date \"%s\": %s",
-			    yamlu_line(date, 2), yamlu_scalar(date), why);
+			where = fm_where(ldate, date);
+			xasprintf(cause, "%s: date \"%s\": %s", where,
+			    yamlu_scalar(date), why);
+			free(where);
 			return (-1);
 		}
 	} else
 		post->date = datetime_local_midnight(pn->year, pn->month,
 		    pn->day);
 	post->updated = post->date;
-	if (yamlu_scalar(mod) != NULL && datetime_parse(yamlu_scalar(mod),
+	if (mod != NULL && datetime_parse(yamlu_scalar(mod),
 	    yamlu_is_plain(mod) ? DATETIME_YAML_PLAIN : DATETIME_STRING,
 	    &post->updated, &why) != 0) {
-		xasprintf(cause, "%d: last_modified_at \"%s\": %s",
-		    yamlu_line(mod, 2), yamlu_scalar(mod), why);
+		where = fm_where(lmod, mod);
+		xasprintf(cause, "%s: last_modified_at \"%s\": %s", where,
+		    yamlu_scalar(mod), why);
+		free(where);
 		return (-1);
 	}
-	if (check_date(post->date, date, "date", cause) != 0 ||
-	    check_date(post->updated, mod, "last_modified_at", cause) != 0)
+	if (check_date(post->date, ldate, date, "date", cause) != 0 ||
+	    check_date(post->updated, lmod, mod, "last_modified_at",
+	    cause) != 0)
 		return (-1);
 
-	/*
-	 * Jekyll's order: folder categories, then "categories" (split on
-	 * white space), then the singular "category" (never split).
-	 */
-	folder_categories(relpath, &post->categories, &ncats);
-	if (read_names(doc, root, "categories", 1, &post->categories, &ncats,
-	    cause) != 0 || read_names(doc, root, "category", 0,
-	    &post->categories, &ncats, cause) != 0)
+	if (read_categories(view, relpath, &post->categories, &ncats,
+	    cause) != 0)
 		return (-1);
 	/* The singular "tag" wins over "tags" and is never split. */
-	if (yamlu_get(doc, root, "tag") != NULL) {
-		if (read_names(doc, root, "tag", 0, &post->tags, &ntags,
+	if ((tag = fm_get(view, "tag", &ltag)) != NULL) {
+		if (read_names(ltag, tag, "tag", 0, &post->tags, &ntags,
 		    cause) != 0)
 			return (-1);
-	} else if (read_names(doc, root, "tags", 1, &post->tags, &ntags,
-	    cause) != 0)
+	} else if ((tag = fm_get(view, "tags", &ltag)) != NULL &&
+	    read_names(ltag, tag, "tags", 1, &post->tags, &ntags, cause) != 0)
 		return (-1);
 	if (post->categories == NULL)
 		post->categories = xcalloc(1, sizeof (char *));
@@ -449,8 +507,10 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		post->title = render_plain(plain);
 		free(plain);
 		if (*post->title == '\0') {
-			add_warning(warning, "%d: the title is only markup; the "
-			    "file name gives the title", yamlu_line(title, 2));
+			where = fm_where(ltitle, title);
+			add_warning(warning, "%s: the title is only markup; the "
+			    "file name gives the title", where);
+			free(where);
 			free(post->title);
 			post->title = NULL;
 		}
@@ -465,11 +525,17 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	vars.path = relpath;
 	vars.output_ext = ".html";
 	vars.categories = post->categories;
-	url = permalink_url(yamlu_scalar(perm) != NULL ? yamlu_scalar(perm) :
-	    cfg->permalink, &vars, &unknown);
+	/* Front matter, then defaults, then collections.posts, then the
+	 * site's own permalink. */
+	template = perm != NULL ? yamlu_scalar(perm) :
+	    cfg->collection_permalink != NULL ? cfg->collection_permalink :
+	    cfg->permalink;
+	url = permalink_url(template, &vars, &unknown);
 	if (unknown != NULL) {
-		xasprintf(cause, "%d: permalink has an unknown placeholder "
-		    ":%s", perm != NULL ? yamlu_line(perm, 2) : 1, unknown);
+		where = perm != NULL ? fm_where(lperm, perm) : xstrdup("1");
+		xasprintf(cause, "%s: permalink has an unknown placeholder "
+		    ":%s", where, unknown);
+		free(where);
 		free(unknown);
 		free(url);
 		return (-1);
@@ -480,15 +546,14 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	free(id);
 	free(url);
 
-	if (read_author(doc, author, &post->author) != 0) {
-		xasprintf(cause, "%d: author must be a name or a mapping",
-		    yamlu_line(author, 2));
+	if (read_author(view, &post->author, cause) != 0)
 		return (-1);
-	}
 	if (post->author.email != NULL && !text_is_email(post->author.email)) {
-		add_warning(warning, "%d: author email \"%s\" is not an e-mail "
-		    "address; left out", yamlu_line(author, 2),
-		    post->author.email);
+		node = fm_get_sub(view, "author", "email", &l);
+		where = fm_where(l, node);
+		add_warning(warning, "%s: author email \"%s\" is not an e-mail "
+		    "address; left out", where, post->author.email);
+		free(where);
 		free(post->author.email);
 		post->author.email = NULL;
 	}
@@ -498,23 +563,25 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		plain = render_plain(v);
 		post->summary = plain;
 	}
-	if (image != NULL && image->type == YAML_MAPPING_NODE)
-		image = yamlu_get(doc, image, "path");
+	image = fm_get_sub(view, "image", "path", NULL);
+	if (image == NULL && (image = fm_get(view, "image", NULL)) != NULL &&
+	    image->type != YAML_SCALAR_NODE)
+		image = NULL;
 	if ((v = yamlu_scalar(image)) != NULL)
 		post->image = absolute(cfg, v);
 	if ((v = yamlu_scalar(lang)) != NULL) {
 		post->lang = xstrdup(v);
 		text_language_tag(post->lang);
 		if (!text_language_valid(post->lang)) {
-			add_warning(warning, "%d: lang \"%s\" is not a language "
-			    "tag (such as en or zh-CN); left out",
-			    yamlu_line(lang, 2), v);
+			where = fm_where(llang, lang);
+			add_warning(warning, "%s: lang \"%s\" is not a language "
+			    "tag (such as en or zh-CN); left out", where, v);
+			free(where);
 			free(post->lang);
 			post->lang = NULL;
 		}
 	}
-	if ((v = yamlu_scalar(yamlu_get(doc, root, "excerpt_separator"))) !=
-	    NULL)
+	if ((v = yamlu_scalar(fm_get(view, "excerpt_separator", &l))) != NULL)
 		post->excerpt_separator = xstrdup(v);
 	return (0);
 }
@@ -531,6 +598,7 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	struct stat	 st;
 	yaml_document_t	 doc;
 	yaml_node_t	*root;
+	struct fm_view	 view;
 	const char	*base, *nul, *data;
 	char		*yerr;
 	size_t		 len;
@@ -606,9 +674,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, "2: front matter must be a mapping of keys");
 		goto done;
 	}
+	defaults_view(cfg->defaults, relpath, &doc, root, &view);
 	/* jekyll-feed leaves out drafts as Jekyll leaves out unpublished. */
-	if (yamlu_bool(yamlu_get(&doc, root, "published")) == 0 ||
-	    yamlu_bool(yamlu_get(&doc, root, "draft")) == 1) {
+	if (yamlu_bool(fm_get(&view, "published", NULL)) == 0 ||
+	    yamlu_bool(fm_get(&view, "draft", NULL)) == 1) {
 		status = POST_UNPUBLISHED;
 		goto done;
 	}
@@ -622,7 +691,7 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->size = st.st_size;
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
-	if (read_fields(cfg, post, relpath, &doc, root, &pn, cause,
+	if (read_fields(cfg, post, relpath, &view, &pn, cause,
 	    warning) != 0) {
 		free_loose(post);
 		post = NULL;
