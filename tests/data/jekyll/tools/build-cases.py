@@ -27,7 +27,8 @@ import jkfeed  # noqa: E402
 
 SKIP = {"expected.json", "expected-content", "build.txt", "pages", "_site", ".jekyll-cache"}
 STD = re.compile(r"^\s*(Configuration file:|Source:|Destination:|Incremental build:|Generating\.\.\.|"
-                 r"done in |Auto-regeneration:)")
+                 r"done in |Auto-regeneration:|Jekyll Feed: Generating feed for posts)")
+TRACE = re.compile(r"\.rb:\d+:in |^from |^-+$|Please append `--trace`|for any additional information|^\^+$")
 
 
 def feed_path(site):
@@ -50,7 +51,9 @@ def build(case, content=False, pages=None):
     shutil.copytree(case, site, symlinks=True, ignore=lambda d, names: [n for n in names if n in SKIP])
     rc, out, dest = jkfeed.run_jekyll(site)
     out = re.sub(r"\x1b\[[0-9;]*m", "", out).replace(site, "SITE")
-    msgs = [l.strip() for l in out.splitlines() if l.strip() and not STD.match(l)]
+    msgs = [l.strip() for l in out.splitlines()
+            if l.strip() and not STD.match(l) and not TRACE.search(l.strip())]
+    msgs = [m for n, m in enumerate(msgs) if n == 0 or msgs[n - 1] != m]
     fx = os.path.join(dest, feed_path(site))
     contents = [] if content else None
     if rc == 0 and os.path.isfile(fx):

@@ -71,7 +71,7 @@ D["glob"] = {
     "_posts/2020-05-01-new.md": post("title: new"),
     "_posts/2020-05-02-mk.markdown": post("title: mk"),
     "blog/a/_posts/2020-05-03-ba.md": post("title: ba"),
-    "blog/b/c/_posts/2020-05-04-bbc.md": post("title: bbc (blog/b/c: one * does not span two dirs)"),
+    "blog/b/c/_posts/2020-05-04-bbc.md": post("title: \"bbc (blog/b/c - one * does not span two dirs)\""),
     "blog/_posts/2020-05-05-b0.md": post("title: b0"),
     "x/deep/_posts/2020-05-06-xd.md": post("title: xd"),
     "deep/_posts/2020-05-07-d0.md": post("title: d0"),
@@ -193,6 +193,22 @@ D["date-defaults"] = {
     "_posts/2022-01-03-p.md": post("title: p"),
 }
 
+D["date-defaults-invalid"] = {
+    "_config.yml": "# an unparsable date in defaults\n" + BASE +
+    "defaults:\n"
+    "  - scope:\n      path: news\n    values:\n      date: not a date\n",
+    "_posts/2022-01-03-p.md": post("title: p"),
+}
+
+D["date-defaults-naive"] = {
+    "_config.yml": "# a zone-less date in defaults (YAML timestamp = UTC) and a string one\n" + BASE +
+    "defaults:\n"
+    "  - scope:\n      path: a\n    values:\n      date: 2021-06-01 12:00:00\n"
+    "  - scope:\n      path: b\n    values:\n      date: \"2021-06-01 12:00:00\"\n",
+    "a/_posts/2022-01-01-a1.md": post("title: a1"),
+    "b/_posts/2022-01-01-b1.md": post("title: b1"),
+}
+
 D["title-defaults"] = {
     "_config.yml": "# title: in defaults replaces the title made from the slug\n" + BASE +
     "defaults:\n"
@@ -221,7 +237,7 @@ D["category-folders"] = {
     "news/world/_posts/2022-01-03-w1.md": post("title: w1"),
     "news/world/_posts/2022-01-04-w2.md": post("title: w2\ncategory: solo"),
     "_posts/2022-01-05-top.md": post("title: top\ncategories: news"),
-    "News/_posts/2022-01-06-cap.md": post("title: cap (folder News, capital N: scope news does not match)"),
+    "News/_posts/2022-01-06-cap.md": post("title: \"cap (folder News with capital N)\""),
 }
 
 D["lang-image"] = {
