@@ -378,6 +378,89 @@ K["config-nested"] = {
 }
 
 
+# ------------------------------------------------------------------ liquid-cases
+L = GROUPS["liquid-cases"] = {}
+LBASE = BASE + "baseurl: /blog\n"
+
+L["ok"] = {
+    "_config.yml": "# Liquid that renders: highlight, raw, post_url, link, baseurl, include, render_with_liquid\n" + LBASE,
+    "_includes/note.html": "<aside class=\"note {{ include.kind }}\">{{ include.text | upcase }}</aside>\n",
+    "_includes/plain.md": "Included *markdown* with {{ page.title }}.\n",
+    "_posts/sub/2022-01-01-target.md": post("title: Target in subfolder"),
+    "_posts/2022-01-02-other.md": post("title: Other"),
+    "_posts/2022-01-03-highlight.md": post("title: highlight",
+        "{% highlight ruby %}\ndef hi(x) = puts \"<#{x}>\" # c\n{% endhighlight %}\n\n"
+        "{% highlight xml linenos %}\n<a href=\"x\">&amp;</a>\n<b/>\n{% endhighlight %}\n\n"
+        "{% highlight python linenos=table %}\nprint(1)\n{% endhighlight %}\n\n"
+        "{% highlight nosuchlang %}\nplain <text>\n{% endhighlight %}\n\n"
+        "```ruby\nputs 1\n```\n\n"
+        "~~~ javascript\nlet a = 1;\n~~~\n\n"
+        "```\nno language\n```\n\n"
+        "    indented code\n"),
+    "_posts/2022-01-04-raw.md": post("title: raw",
+        "{% raw %}{{ page.title }}{% endraw %} and {{ page.title }}\n\n"
+        "{% raw %}{% if x %}{{ y }}{% endraw %}\n\n"
+        "`{{ site.baseurl }}` in code is still Liquid.\n"),
+    "_posts/2022-01-05-links.md": post("title: links",
+        "[sub]({% post_url sub/2022-01-01-target %})\n"
+        "[nosub]({% post_url 2022-01-01-target %})\n"
+        "[other]({% post_url 2022-01-02-other %})\n"
+        "[link]({% link _posts/2022-01-02-other.md %})\n"
+        "[base]({{ site.baseurl }}/about/)\n"
+        "[rel]({{ '/about/' | relative_url }}) [abs]({{ '/about/' | absolute_url }})\n"
+        "[url]({{ page.url }}) [site]({{ site.url }})\n"),
+    "_posts/2022-01-06-include.md": post("title: include",
+        "{% include note.html kind=\"warn\" text=\"be careful\" %}\n\n"
+        "{% include note.html text=page.title %}\n\n"
+        "{% include plain.md %}\n"),
+    "_posts/2022-01-07-noliquid.md": post("title: noliquid\nrender_with_liquid: false",
+        "{{ page.title }} {% raw %}x{% endraw %} {% nosuchtag %}\n"),
+    "_posts/2022-01-08-vars.md": post("title: vars\nx: 5",
+        "undefined [{{ page.nothing }}] filter [{{ 'a' | nosuchfilter }}] "
+        "var [{{ page.x | plus: 1 }}] date [{{ page.date | date: '%Y-%m-%d %H:%M %z' }}]\n"),
+    "_posts/2022-01-09-excerpt.md": post("title: excerpt",
+        "First {{ page.title }} para with [a link]({% post_url 2022-01-02-other %}).\n\nSecond.\n"),
+}
+L["raw-if-in-excerpt"] = {
+    "_config.yml": "# {% if %} inside {% raw %} in the first paragraph (the excerpt)\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "{% raw %}{% if x %}{% endraw %} first para\n\nsecond\n"),
+}
+L["post-url-missing"] = {
+    "_config.yml": "# {% post_url %} to a post that does not exist\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "[x]({% post_url 2021-01-01-nothere %})\n"),
+}
+L["link-missing"] = {
+    "_config.yml": "# {% link %} to a file that does not exist\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "[x]({% link _posts/nothere.md %})\n"),
+}
+L["unknown-tag"] = {
+    "_config.yml": "# an unknown Liquid tag\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "before {% nosuchtag arg %} after\n"),
+    "_posts/2022-01-02-b.md": post("title: b", "fine\n"),
+}
+L["unclosed-tag"] = {
+    "_config.yml": "# an unclosed Liquid block and an unclosed output tag\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "{% if true %} never closed\n"),
+}
+L["unclosed-output"] = {
+    "_config.yml": "# an unclosed {{\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "text {{ page.title and more\n"),
+}
+L["include-missing"] = {
+    "_config.yml": "# {% include %} of a file that does not exist\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: a", "{% include nothere.html %}\n"),
+}
+L["liquid-strict"] = {
+    "_config.yml": "# liquid: error_mode: strict, strict_variables, strict_filters\n" + LBASE +
+    "liquid:\n  error_mode: strict\n  strict_variables: true\n  strict_filters: true\n",
+    "_posts/2022-01-01-a.md": post("title: a", "x [{{ page.nothing }}]\n"),
+}
+L["liquid-title"] = {
+    "_config.yml": "# Liquid in title/description front matter is not rendered\n" + LBASE,
+    "_posts/2022-01-01-a.md": post("title: \"{{ site.baseurl }} title\"\ndescription: \"{{ page.title }} desc\"", "Body {{ page.title }}.\n"),
+}
+
+
 def write(root, groups):
     for g in groups:
         for name, files in GROUPS[g].items():
