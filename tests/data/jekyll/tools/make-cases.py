@@ -226,6 +226,16 @@ D["type-variants"] = {
     "_posts/2022-01-01-a.md": post("title: a"),
 }
 
+D["authors-defaults"] = {
+    "_config.yml": "# authors: (list) in defaults vs author:/authors: in front matter\n" + BASE +
+    "defaults:\n"
+    "  - scope:\n      type: posts\n    values:\n      authors: [Def One, Def Two]\n",
+    "_posts/2022-01-01-none.md": post("title: none"),
+    "_posts/2022-01-02-ownlist.md": post("title: ownlist\nauthors: [Own One]"),
+    "_posts/2022-01-03-ownauthor.md": post("title: ownauthor\nauthor: Single Own"),
+    "_posts/2022-01-04-emptylist.md": post("title: emptylist\nauthors: []"),
+}
+
 D["category-folders"] = {
     "_config.yml": "# category folders (news/_posts, news/world/_posts) + defaults scoped to news\n" + BASE +
     "defaults:\n"
