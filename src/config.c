@@ -19,6 +19,7 @@
 #include "log.h"
 #include "outdir.h"
 #include "permalink.h"
+#include "sitedata.h"
 #include "text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -811,6 +812,8 @@ config_load(const struct config_overrides *ov, char **errors,
 		free(cfg->url);
 		cfg->url = xstrdup(ov->url);
 	}
+	if (cfg->site_dir[0] == '/')
+		cfg->data = sitedata_load(cfg->site_dir, &warnbuf);
 	finish(cfg, &errbuf, &warnbuf);
 	/* -o is the user's path, relative to where feedd was started. */
 	if (ov->output_dir != NULL) {
@@ -877,6 +880,7 @@ config_free(struct config *cfg)
 		return;
 	free(cfg->site_dir);
 	defaults_free(cfg->defaults);
+	sitedata_free(cfg->data);
 	free(cfg->collection_permalink);
 	if (cfg->have_site)
 		yaml_document_delete(cfg->yaml_site);

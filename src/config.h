@@ -17,6 +17,7 @@ enum feed_format {
 };
 
 struct defaults;
+struct sitedata;
 
 struct author {
 	char	*name;
@@ -50,6 +51,7 @@ struct config {
 	char		*permalink;	/* URL template, style names expanded */
 	char		*collection_permalink; /* collections.posts, or NULL */
 	struct defaults	*defaults;	/* front-matter defaults */
+	struct sitedata	*data;		/* the site's _data (site.data) */
 	char		*excerpt_separator;
 	char		**markdown_ext;	/* without dots */
 	char		**exclude;	/* site-relative paths not read */

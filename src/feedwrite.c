@@ -215,6 +215,7 @@ atom_entry(struct writer *wr, const struct config *cfg,
 {
 	char	 date[64];
 	char *const *c;
+	size_t	 i;
 
 	start(wr, "entry");
 	if (p->lang != NULL)
@@ -241,7 +242,8 @@ atom_entry(struct writer *wr, const struct config *cfg,
 		raw(wr, r->content_xml);
 		end(wr);
 	}
-	atom_author(wr, &p->author);
+	for (i = 0; i < p->nauthors; i++)
+		atom_author(wr, &p->authors[i]);
 	for (c = p->categories; *c != NULL; c++) {
 		start(wr, "category");
 		attr(wr, "term", *c);
@@ -340,6 +342,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 static void
 rss_item(struct writer *wr, const struct post *p, const struct rendered *r)
 {
+	const struct author *a = p->nauthors > 0 ? &p->authors[0] : NULL;
 	char	 date[64];
 	char *const *c;
 
@@ -353,18 +356,17 @@ rss_item(struct writer *wr, const struct post *p, const struct rendered *r)
 	datetime_rfc822(p->date, date, sizeof date);
 	element(wr, "pubDate", date);
 	/* RSS <author> must be an e-mail address; a bare name is dc:creator. */
-	if (p->author.email != NULL) {
+	if (a != NULL && a->email != NULL) {
 		char	*who;
 
-		if (p->author.name != NULL)
-			xasprintf(&who, "%s (%s)", p->author.email,
-			    p->author.name);
+		if (a->name != NULL)
+			xasprintf(&who, "%s (%s)", a->email, a->name);
 		else
-			who = xstrdup(p->author.email);
+			who = xstrdup(a->email);
 		element(wr, "author", who);
 		free(who);
-	} else if (p->author.name != NULL)
-		element(wr, "dc:creator", p->author.name);
+	} else if (a != NULL && a->name != NULL)
+		element(wr, "dc:creator", a->name);
 	for (c = p->categories; *c != NULL; c++)
 		element(wr, "category", *c);
 	for (c = p->tags; *c != NULL; c++) {

@@ -17,6 +17,7 @@
 #include "permalink.h"
 #include "post.h"
 #include "render.h"
+#include "sitedata.h"
 #include "text.h"
 #include "xmalloc.h"
 #include "yamlu.h"
@@ -45,14 +46,21 @@ static int	split_front_matter(const char *, size_t, struct post_text *,
 static int	line_end(const char *, const char *, const char **);
 static int	is_fence(const char *, size_t, const char *);
 static char	*titleize(const char *);
+static char	*cleaned_path(const char *);
 static void	folder_categories(const char *, char ***, size_t *);
 static void	add_unique(char ***, size_t *, char **);
 static int	read_names(const struct fm_layer *, yaml_node_t *,
 		    const char *, int, char ***, size_t *, char **);
 static int	read_categories(const struct fm_view *, const char *,
 		    char ***, size_t *, char **);
-static int	read_author(const struct fm_view *, struct author *,
-		    char **);
+static void	add_author(struct post *, char *, char *, char *);
+static char	*dup_scalar(const yaml_node_t *);
+static void	add_named_author(const struct config *, struct post *,
+		    const char *);
+static void	add_one_author(const struct config *, struct post *,
+		    yaml_document_t *, yaml_node_t *);
+static int	read_authors(const struct config *, const struct fm_view *,
+		    struct post *, char **);
 static int	scalar(const struct fm_view *, const char *, yaml_node_t **,
 		    const struct fm_layer **, char **);
 static int	read_fields(const struct config *, struct post *,
@@ -64,6 +72,7 @@ static int	check_date(int64_t, const struct fm_layer *, yaml_node_t *,
 		    const char *, char **);
 static size_t	list_bytes(char **);
 static char	*pack_list(char **, char **, char *);
+static char	*pack_string(char *, char **);
 static void	free_loose(struct post *);
 static char	*absolute(const struct config *, const char *);
 
@@ -195,6 +204,24 @@ split_front_matter(const char *data, size_t len, struct post_text *pt,
 	return (-1);
 }
 
+/*
+ * Jekyll's cleaned_relative_path, the value of :path: the site-relative
+ * path without its extension, its first "_posts" taken out (the slashes
+ * around it are squeezed with the URL's).  New string.
+ */
+static char *
+cleaned_path(const char *relpath)
+{
+	const char	*dot = strrchr(relpath, '.'), *posts;
+	char		*p;
+
+	p = dot != NULL && strchr(dot, '/') == NULL ?
+	    xstrndup(relpath, (size_t)(dot - relpath)) : xstrdup(relpath);
+	if ((posts = strstr(p, "_posts")) != NULL)
+		memmove((char *)posts, posts + 6, strlen(posts + 6) + 1);
+	return (p);
+}
+
 /* Jekyll's titleize_slug: "my-first-post" -> "My First Post". */
 static char *
 titleize(const char *slug)
@@ -316,41 +343,151 @@ read_categories(const struct fm_view *view, const char *relpath,
 	return (0);
 }
 
-/*
- * An author: a name, or a mapping of name, email and uri merged over the
- * defaults' as Jekyll merges them.  Returns -1 if it is neither.
- */
-static int
-read_author(const struct fm_view *view, struct author *a, char **cause)
+/* Append an author (its strings taken) to the post's list. */
+static void
+add_author(struct post *post, char *name, char *email, char *uri)
 {
-	const struct fm_layer *l;
-	yaml_node_t	*node;
-	const char	*v;
-	char		*where;
+	struct author	*a;
 
-	if ((node = fm_get(view, "author", &l)) == NULL)
-		return (0);
-	if (node->type == YAML_SCALAR_NODE) {
-		a->name = xstrdup(yamlu_scalar(node));
-		return (0);
+	post->authors = xreallocarray(post->authors, post->nauthors + 1,
+	    sizeof *post->authors);
+	a = &post->authors[post->nauthors++];
+	a->name = name;
+	a->email = email;
+	a->uri = uri;
+}
+
+/* A new copy of a scalar's text, or NULL. */
+static char *
+dup_scalar(const yaml_node_t *node)
+{
+	const char	*v = yamlu_scalar(node);
+
+	return (v != NULL ? xstrdup(v) : NULL);
+}
+
+/*
+ * Add the author a name stands for, as jekyll-feed resolves it through
+ * site.data.authors: an entry's name, email and uri, or a string entry
+ * as the name, or else the name itself.
+ */
+static void
+add_named_author(const struct config *cfg, struct post *post,
+    const char *name)
+{
+	yaml_document_t	*doc;
+	yaml_node_t	*node;
+	char		*n, *email;
+
+	if (!sitedata_lookup(cfg->data, "authors", name, &doc, &node)) {
+		add_author(post, xstrdup(name), NULL, NULL);
+		return;
 	}
 	if (node->type != YAML_MAPPING_NODE) {
+		n = dup_scalar(node);
+		add_author(post, n != NULL ? n : xstrdup(name), NULL, NULL);
+		return;
+	}
+	email = dup_scalar(yamlu_get(doc, node, "email"));
+	/* Without a name, the address names it (jekyll-feed would print
+	 * the entry's Ruby text). */
+	n = dup_scalar(yamlu_get(doc, node, "name"));
+	if (n == NULL)
+		n = xstrdup(email != NULL ? email : name);
+	add_author(post, n, email, dup_scalar(yamlu_get(doc, node, "uri")));
+}
+
+/* Add one author given as a name or a mapping (item of a list). */
+static void
+add_one_author(const struct config *cfg, struct post *post,
+    yaml_document_t *doc, yaml_node_t *node)
+{
+	char	*name, *email;
+
+	if (node->type == YAML_SCALAR_NODE) {
+		if (yamlu_scalar(node) != NULL)
+			add_named_author(cfg, post, yamlu_scalar(node));
+		return;
+	}
+	if (node->type != YAML_MAPPING_NODE)
+		return;
+	email = dup_scalar(yamlu_get(doc, node, "email"));
+	if ((name = dup_scalar(yamlu_get(doc, node, "name"))) == NULL &&
+	    email != NULL)
+		name = xstrdup(email);
+	if (name != NULL)
+		add_author(post, name, email,
+		    dup_scalar(yamlu_get(doc, node, "uri")));
+	else
+		free(email);
+}
+
+/*
+ * The post's authors, as jekyll-feed finds them: author (a name, or a
+ * mapping of name, email and uri merged over the defaults'), else the
+ * list authors; names are looked up in site.data.authors.  A list in
+ * author names each of its authors.  Without any, the site's author
+ * when site.data.authors makes it another than the feed's own.
+ * Returns -1 with *cause set if author is none of these.
+ */
+static int
+read_authors(const struct config *cfg, const struct fm_view *view,
+    struct post *post, char **cause)
+{
+	const struct fm_layer *l;
+	yaml_node_item_t *item;
+	yaml_document_t	*doc;
+	yaml_node_t	*node, *list = NULL;
+	char		*where, *name, *email;
+
+	if ((node = fm_get(view, "author", &l)) == NULL &&
+	    (node = fm_get(view, "authors", &l)) != NULL &&
+	    node->type != YAML_SEQUENCE_NODE)
+		node = NULL;	/* authors: NAME is not read, as in Jekyll */
+	if (node == NULL) {
+		if (cfg->author.name != NULL && cfg->author.email == NULL &&
+		    cfg->author.uri == NULL && sitedata_lookup(cfg->data,
+		    "authors", cfg->author.name, &doc, &node))
+			add_named_author(cfg, post, cfg->author.name);
+		return (0);
+	}
+	switch (node->type) {
+	case YAML_SCALAR_NODE:
+		add_named_author(cfg, post, yamlu_scalar(node));
+		return (0);
+	case YAML_SEQUENCE_NODE:
+		list = node;
+		for (item = list->data.sequence.items.start;
+		    item < list->data.sequence.items.top &&
+		    post->nauthors < POST_MAX_NAMES; item++) {
+			node = yaml_document_get_node(l->doc, *item);
+			if (node == NULL || node->type == YAML_SEQUENCE_NODE)
+				break;
+			add_one_author(cfg, post, l->doc, node);
+		}
+		if (item == list->data.sequence.items.top ||
+		    post->nauthors == POST_MAX_NAMES)
+			return (0);
+		where = fm_where(l, list);
+		xasprintf(cause, "%s: authors must be names or mappings, not "
+		    "lists", where);
+		free(where);
+		return (-1);
+	case YAML_MAPPING_NODE:
+		email = dup_scalar(fm_get_sub(view, "author", "email", NULL));
+		name = dup_scalar(fm_get_sub(view, "author", "name", NULL));
+		if (name == NULL && email != NULL)
+			name = xstrdup(email);
+		add_author(post, name, email, dup_scalar(fm_get_sub(view,
+		    "author", "uri", NULL)));
+		return (0);
+	default:
 		where = fm_where(l, node);
-		xasprintf(cause, "%s: author must be a name or a mapping",
-		    where);
+		xasprintf(cause, "%s: author must be a name, a mapping or a "
+		    "list", where);
 		free(where);
 		return (-1);
 	}
-	if ((v = yamlu_scalar(fm_get_sub(view, "author", "name", NULL))) !=
-	    NULL)
-		a->name = xstrdup(v);
-	if ((v = yamlu_scalar(fm_get_sub(view, "author", "email", NULL))) !=
-	    NULL)
-		a->email = xstrdup(v);
-	if ((v = yamlu_scalar(fm_get_sub(view, "author", "uri", NULL))) !=
-	    NULL)
-		a->uri = xstrdup(v);
-	return (0);
 }
 
 /* An absolute URL for a site path (or an already absolute URL). */
@@ -442,8 +579,8 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	yaml_node_t	*title, *date, *mod, *slugn, *perm;
 	yaml_node_t	*desc, *excerpt, *image, *lang, *tag, *node;
 	const char	*why, *slug, *v, *template;
-	char		*url, *id, *unknown, *plain, *where;
-	size_t		 ncats = 0, ntags = 0;
+	char		*url, *id, *unknown, *plain, *where, *cleaned;
+	size_t		 ncats = 0, ntags = 0, i;
 	struct permalink_vars vars;
 
 	if (scalar(view, "title", &title, &ltitle, cause) != 0 ||
@@ -522,7 +659,7 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	vars.date = post->date;
 	vars.slug = slug;
 	vars.name = pn->stem;
-	vars.path = relpath;
+	vars.path = cleaned = cleaned_path(relpath);
 	vars.output_ext = ".html";
 	vars.categories = post->categories;
 	/* Front matter, then defaults, then collections.posts, then the
@@ -531,6 +668,7 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	    cfg->collection_permalink != NULL ? cfg->collection_permalink :
 	    cfg->permalink;
 	url = permalink_url(template, &vars, &unknown);
+	free(cleaned);
 	if (unknown != NULL) {
 		where = perm != NULL ? fm_where(lperm, perm) : xstrdup("1");
 		xasprintf(cause, "%s: permalink has an unknown placeholder "
@@ -546,16 +684,19 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	free(id);
 	free(url);
 
-	if (read_author(view, &post->author, cause) != 0)
+	if (read_authors(cfg, view, post, cause) != 0)
 		return (-1);
-	if (post->author.email != NULL && !text_is_email(post->author.email)) {
-		node = fm_get_sub(view, "author", "email", &l);
+	for (i = 0; i < post->nauthors; i++) {
+		if (post->authors[i].email == NULL ||
+		    text_is_email(post->authors[i].email))
+			continue;
+		node = fm_get(view, "author", &l);
 		where = fm_where(l, node);
 		add_warning(warning, "%s: author email \"%s\" is not an e-mail "
-		    "address; left out", where, post->author.email);
+		    "address; left out", where, post->authors[i].email);
 		free(where);
-		free(post->author.email);
-		post->author.email = NULL;
+		free(post->authors[i].email);
+		post->authors[i].email = NULL;
 	}
 	if ((v = yamlu_scalar(desc)) == NULL || text_is_blank(v))
 		v = yamlu_scalar(excerpt);
@@ -754,7 +895,6 @@ post_render(const struct config *cfg, const struct post *post,
 /* The strings of a post, in the order they are packed. */
 #define POST_STRINGS(p) {						\
 	&(p)->path, &(p)->title, &(p)->url, &(p)->id,			\
-	&(p)->author.name, &(p)->author.email, &(p)->author.uri,	\
 	&(p)->summary, &(p)->image, &(p)->lang, &(p)->excerpt_separator	\
 }
 
@@ -788,26 +928,50 @@ pack_list(char **list, char **slots, char *text)
 	return (text);
 }
 
+/* Copy s (freed) into the block at *text; returns the copy, or NULL. */
+static char *
+pack_string(char *s, char **text)
+{
+	char	*copy = *text;
+	size_t	 n;
+
+	if (s == NULL)
+		return (NULL);
+	n = strlen(s) + 1;
+	memcpy(copy, s, n);
+	*text += n;
+	free(s);
+	return (copy);
+}
+
 /* Pack every string and list of a post into one allocation. */
 void
 post_pack(struct post *post)
 {
 	char	**strings[] = POST_STRINGS(post);
 	char	**cats, **tags, *text, *block;
+	struct author *authors, *a;
 	size_t	 i, size, ncats, ntags;
 
 	if (post->block != NULL)
 		fatalx("post_pack: %s is packed already", post->path);
 	ncats = list_bytes(post->categories);
 	ntags = list_bytes(post->tags);
-	size = ncats + ntags;
+	size = ncats + ntags + post->nauthors * sizeof *authors;
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		if (*strings[i] != NULL)
 			size += strlen(*strings[i]) + 1;
 	}
-	/* Pointer arrays first, so they are aligned; strings after. */
+	for (i = 0; i < post->nauthors; i++) {
+		a = &post->authors[i];
+		size += (a->name != NULL ? strlen(a->name) + 1 : 0) +
+		    (a->email != NULL ? strlen(a->email) + 1 : 0) +
+		    (a->uri != NULL ? strlen(a->uri) + 1 : 0);
+	}
+	/* Authors and pointer arrays first, so they are aligned. */
 	block = xmalloc(size);
-	cats = (char **)block;
+	authors = (struct author *)block;
+	cats = (char **)(authors + post->nauthors);
 	for (i = 0; post->categories != NULL && post->categories[i] != NULL;
 	    i++)
 		;
@@ -821,17 +985,16 @@ post_pack(struct post *post)
 	yamlu_free_list(post->tags);
 	post->categories = cats;
 	post->tags = tags;
-	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
-		char	*s = *strings[i];
-
-		if (s == NULL)
-			continue;
-		size = strlen(s) + 1;
-		memcpy(text, s, size);
-		*strings[i] = text;
-		text += size;
-		free(s);
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		*strings[i] = pack_string(*strings[i], &text);
+	for (i = 0; i < post->nauthors; i++) {
+		a = &post->authors[i];
+		authors[i].name = pack_string(a->name, &text);
+		authors[i].email = pack_string(a->email, &text);
+		authors[i].uri = pack_string(a->uri, &text);
 	}
+	free(post->authors);
+	post->authors = post->nauthors > 0 ? authors : NULL;
 	post->block = block;
 }
 
@@ -844,6 +1007,12 @@ free_loose(struct post *post)
 
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
 		free(*strings[i]);
+	for (i = 0; i < post->nauthors; i++) {
+		free(post->authors[i].name);
+		free(post->authors[i].email);
+		free(post->authors[i].uri);
+	}
+	free(post->authors);
 	yamlu_free_list(post->categories);
 	yamlu_free_list(post->tags);
 	free(post);

@@ -43,7 +43,8 @@ struct post {
 	char		**tags;		/* NULL-terminated, unique */
 	char		*url;		/* absolute link */
 	char		*id;		/* absolute jekyll-feed id */
-	struct author	 author;
+	struct author	*authors;	/* the first is RSS's; may be none */
+	size_t		 nauthors;
 	char		*summary;	/* description or excerpt; NULL: body's */
 	char		*image;		/* absolute URL, or NULL */
 	char		*lang;

@@ -261,7 +261,8 @@ check_basic(void)
 	CHECK_STR(p->url, SITE_URL "/techweb" ZH
 	    "/2021/12/08/hello-world.html");
 	CHECK_STR(p->id, SITE_URL "/techweb" ZH "/2021/12/08/hello-world");
-	CHECK_STR(p->author.name, "ZNing");
+	CHECK(p->nauthors == 1);
+	CHECK_STR(p->authors[0].name, "ZNing");
 	CHECK_STR(p->image, SITE_URL "/img/cover.png");
 	CHECK_STR(p->lang, "zh-CN");
 	CHECK(p->size > 0);
@@ -605,7 +606,7 @@ check_invalid(void)
 		{ "_posts/2022-07-11-x.md",
 		  "---\npermalink: /:year/:nope/\n---\n", "2:", "nope" },
 		{ "_posts/2022-07-11-x.md",
-		  "---\nauthor: [a, b]\n---\n", "2:", "author" },
+		  "---\nauthor: [[a], b]\n---\n", "2:", "author" },
 	};
 	static const char bin[] = "---\ntitle: x\n---\nline 4\nab\0c\n";
 	static const char png[] = "\x89PNG\r\n\x1a\n\0\0";
