@@ -18,6 +18,7 @@
 #include "post.h"
 #include "render.h"
 #include "sitedata.h"
+#include "smarty.h"
 #include "text.h"
 #include "xmalloc.h"
 #include "yamlu.h"
@@ -579,7 +580,7 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	yaml_node_t	*title, *date, *mod, *slugn, *perm;
 	yaml_node_t	*desc, *excerpt, *image, *lang, *tag, *node;
 	const char	*why, *slug, *v, *template;
-	char		*url, *id, *unknown, *plain, *where, *cleaned;
+	char		*url, *id, *unknown, *plain, *where, *cleaned, *smart;
 	size_t		 ncats = 0, ntags = 0, i;
 	struct permalink_vars vars;
 
@@ -639,9 +640,12 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 
 	if ((v = yamlu_scalar(title)) != NULL && !text_is_blank(v)) {
 		/* Drop forbidden characters first, so spaces around them
-		 * collapse into one. */
+		 * collapse into one; then jekyll-feed's smartify,
+		 * strip_html and normalize_whitespace. */
 		plain = text_xml_clean(v, strlen(v), NULL);
-		post->title = render_plain(plain);
+		smart = smarty_text(plain);
+		post->title = render_plain(smart);
+		free(smart);
 		free(plain);
 		if (*post->title == '\0') {
 			where = fm_where(ltitle, title);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "htmlurl.h"
 #include "render.h"
+#include "smarty.h"
 #include "text.h"
 #include "xmalloc.h"
 
@@ -23,22 +24,30 @@ md_output(const MD_CHAR *text, MD_SIZE size, void *arg)
 	buf_add(arg, text, size);
 }
 
-/* Body to HTML, without link rewriting. */
+/*
+ * Body to HTML, without link rewriting: Markdown with kramdown's
+ * typography (curly quotes, dashes), as Jekyll converts it.
+ */
 static char *
 to_html(const char *body, size_t len, enum render_format format)
 {
 	struct buf	 out = BUF_INIT;
+	char		*smart;
 
 	buf_add(&out, "", 0);
-	if (format == RENDER_HTML)
+	if (format == RENDER_HTML) {
 		buf_add(&out, body, len);
-	else if (md_html(body, (MD_SIZE)len, md_output, &out,
-	    MD_DIALECT_GITHUB, 0) != 0) {
+		return (buf_take(&out));
+	}
+	if (md_html(body, (MD_SIZE)len, md_output, &out, MD_DIALECT_GITHUB,
+	    0) != 0) {
 		/* md4c fails only on allocation; keep the text visible. */
 		buf_reset(&out);
 		buf_add(&out, body, len);
 	}
-	return (buf_take(&out));
+	smart = smarty_html(out.data);
+	buf_free(&out);
+	return (smart);
 }
 
 /* A copy without leading and trailing white space. */
