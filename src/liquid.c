@@ -401,7 +401,6 @@ static int	 when_matches(struct render *, const struct lq_value *,
 static int	 compare(struct render *, const struct cond *);
 static int	 range_int(struct render *, const struct lq_value *,
 		    int64_t *);
-static int	 to_integer(const struct lq_value *, int64_t *);
 static void	 emit(struct render *, struct buf *, const char *, size_t);
 static void	 limit(struct render *, int, const char *, ...)
 		    __attribute__((__format__(printf, 3, 4)));
@@ -2363,30 +2362,6 @@ range_int(struct render *r, const struct lq_value *v, int64_t *out)
 	}
 }
 
-/* Liquid's Utils.to_integer for limit and offset. */
-static int
-to_integer(const struct lq_value *v, int64_t *out)
-{
-	char	*end;
-	long long x;
-
-	if (v->type == LQ_INT) {
-		*out = v->u.i;
-		return (0);
-	}
-	if (v->type != LQ_STRING || v->u.s.len == 0)
-		return (-1);
-	x = strtoll(v->u.s.p, &end, 10);
-	while (is_space((unsigned char)*end))
-		end++;
-	if (*end != '\0' || !(isdigit((unsigned char)v->u.s.p[0]) ||
-	    v->u.s.p[0] == '-' || v->u.s.p[0] == '+' ||
-	    is_space((unsigned char)v->u.s.p[0])))
-		return (-1);
-	*out = x;
-	return (0);
-}
-
 /* Report a limit once and stop rendering. */
 static void
 limit(struct render *r, int line, const char *fmt, ...)
@@ -2643,13 +2618,13 @@ render_for(struct render *r, struct node *n, struct buf *out)
 	coll = eval(r, n->u.loop.coll);
 	if (n->u.loop.offset != NULL) {
 		v = eval(r, n->u.loop.offset);
-		if (v->type != LQ_NIL && to_integer(v, &from) == -1)
+		if (v->type != LQ_NIL && lqfilter_to_integer(v, &from) == -1)
 			fail(r, "for: offset is not an integer");
 		lq_unref(v);
 	}
 	if (n->u.loop.limit != NULL) {
 		v = eval(r, n->u.loop.limit);
-		if (v->type != LQ_NIL && to_integer(v, &lim) == -1)
+		if (v->type != LQ_NIL && lqfilter_to_integer(v, &lim) == -1)
 			fail(r, "for: limit is not an integer");
 		else if (v->type != LQ_NIL && lim < 0)
 			lim = 0;

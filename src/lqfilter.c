@@ -53,7 +53,6 @@ static const struct lq_value *arg(struct call *, size_t);
 static struct lq_value	*items(const struct lq_value *, struct call *);
 static void		 flatten(struct lq_value *, const struct lq_value *,
 			    int);
-static int		 to_integer(const struct lq_value *, int64_t *);
 static void		 to_num(const struct lq_value *, struct num *);
 static int		 float_decimal(double, int64_t *, int *);
 static struct lq_value	*num_value(double);
@@ -294,8 +293,8 @@ items(const struct lq_value *in, struct call *c)
 }
 
 /* Utils.to_integer: an Integer, or Integer() of the text; -1 if not. */
-static int
-to_integer(const struct lq_value *v, int64_t *out)
+int
+lqfilter_to_integer(const struct lq_value *v, int64_t *out)
 {
 	char	 buf[64], *end;
 	const char *p;
@@ -1727,8 +1726,8 @@ f_slice(const struct lq_value *in, struct call *c)
 	size_t		 len, i, from, to;
 	char		*s;
 
-	if (to_integer(arg(c, 0), &off) == -1 ||
-	    (c->n > 1 && to_integer(c->a[1], &n) == -1))
+	if (lqfilter_to_integer(arg(c, 0), &off) == -1 ||
+	    (c->n > 1 && lqfilter_to_integer(c->a[1], &n) == -1))
 		return (fail(c, "invalid integer"));
 	if (in->type == LQ_ARRAY) {
 		a = lq_array();
@@ -1768,7 +1767,7 @@ f_truncate(const struct lq_value *in, struct call *c)
 
 	if (in->type == LQ_NIL)
 		return (lq_nil());
-	if (c->n > 0 && to_integer(c->a[0], &max) == -1)
+	if (c->n > 0 && lqfilter_to_integer(c->a[0], &max) == -1)
 		return (fail(c, "invalid integer"));
 	s = str(in, &len, c);
 	ell = c->n > 1 ? str(c->a[1], &elen, c) : xstrdup("...");
@@ -1800,7 +1799,7 @@ f_truncatewords(const struct lq_value *in, struct call *c)
 
 	if (in->type == LQ_NIL)
 		return (lq_nil());
-	if (c->n > 0 && to_integer(c->a[0], &words) == -1)
+	if (c->n > 0 && lqfilter_to_integer(c->a[0], &words) == -1)
 		return (fail(c, "invalid integer"));
 	if (words <= 0)
 		words = 1;

@@ -40,6 +40,12 @@ struct lq_value	*lqfilter_apply(int, const struct lq_value *,
 		    const struct lq_value *, struct lqf_ctx *);
 
 /*
+ * Liquid's Utils.to_integer: an Integer, or text Ruby's Integer() reads
+ * ("12", " 0x1A ", "1_000").  Returns 0 with *out set, or -1.
+ */
+int		 lqfilter_to_integer(const struct lq_value *, int64_t *);
+
+/*
  * Jekyll's relative_url of path: baseurl (without a trailing slash) and
  * path joined with slashes, then normalised; a URL with a scheme is kept.
  */

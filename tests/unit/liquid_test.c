@@ -686,6 +686,70 @@ static const struct jcase jekyll_cases[] = {
 	  "post_url %}]",
 	  "[/blog/2024/07/04/post_url.html][/blog/2024/07/04/post_url.ht"
 	  "ml]" },
+	/* real_post */
+	{ "UTC",
+	  "{% assign words = \"a b c d e f g\" | number_of_words %}{% if"
+	  " words < 5 %}short{% else %}{{ words | divided_by: 2 }} min r"
+	  "ead{% endif %}\n"
+	  "<time datetime=\"{{ page.date | date_to_xmlschema }}\">{{ pag"
+	  "e.date | date: \"%B %-d, %Y\" }}</time>\n"
+	  "{% for tag in page.tags %}<a href=\"{{ '/tags/' | relative_ur"
+	  "l }}#{{ tag | slugify }}\">{{ tag }}</a>{% unless forloop.las"
+	  "t %}, {% endunless %}{% endfor %}\n"
+	  "{% capture year %}{{ page.date | date: \"%Y\" }}{% endcapture"
+	  " %}Year {{ year }}.\n"
+	  "{% if page.image %}<img src=\"{{ page.image | absolute_url }}"
+	  "\">{% endif %}\n"
+	  "![alt]({{ site.baseurl }}/assets/img.png)\n"
+	  "[link]({% post_url 2024-01-01-real_post %})\n"
+	  "{{ \"A & B <c>\" | xml_escape }} {{ site.title | escape }}\n"
+	  "{% raw %}{{ not rendered }}{% endraw %}\n",
+	  "3 min read\n"
+	  "<time datetime=\"2024-07-04T09:05:03+00:00\">July 4, 2024</ti"
+	  "me>\n"
+	  "<a href=\"/blog/tags/#t1\">t1</a>, <a href=\"/blog/tags/#t2\""
+	  ">t2</a>\n"
+	  "Year 2024.\n"
+	  "\n"
+	  "![alt](/blog/assets/img.png)\n"
+	  "[link](/blog/2024/07/04/real_post.html)\n"
+	  "A &amp; B &lt;c&gt; My &lt;Site&gt; &amp; co\n"
+	  "{{ not rendered }}\n" },
+	/* real_loops */
+	{ "UTC",
+	  "{% assign sorted = site.people | sort: \"name\" | reverse %}{"
+	  "% for p in sorted %}{% if forloop.first %}<ul>{% endif %}\n"
+	  "  <li class=\"{{ forloop.index | modulo: 2 }}\">{{ p.name | d"
+	  "owncase }} ({{ p.age | plus: 1 }})</li>{% if forloop.last %}\n"
+	  "</ul>{% endif %}{% endfor %}\n"
+	  "{% assign groups = \"x,y\" | split: \",\" %}{% for g in group"
+	  "s %}{{ g }}: {% assign members = site.people | where: \"tag\""
+	  ", g %}{{ members | map: \"name\" | join: \", \" }}; {% endfor"
+	  " %}\n"
+	  "{% for i in (1..10) %}{% if i > 3 %}{% break %}{% endif %}{{ "
+	  "i }}{% endfor %}",
+	  "<ul>\n"
+	  "  <li class=\"1\">cid (36)</li>\n"
+	  "  <li class=\"0\">bob (26)</li>\n"
+	  "  <li class=\"1\">ann (31)</li>\n"
+	  "</ul>\n"
+	  "x: Ann, Cid; y: Bob; \n"
+	  "123" },
+	/* real_text */
+	{ "UTC",
+	  "{{ \"Élan vital, naïve café\" | upcase }}|{{ \"ÉLAN vital"
+	  "\" | capitalize }}|{{ \"<p>One <b>two</b></p>\n"
+	  "<script>\n"
+	  "alert(1)\n"
+	  "</script>three\" | strip_html }}|{{ \"a\" | append: nil }}|{{"
+	  " nil | append: \"b\" }}|{{ \"a b c\" | split: \" \" | last }}"
+	  "|{{ \"α β γ δ\" | truncatewords: 2 }}|{{ \"日本語の文"
+	  "章です\" | truncate: 4, \"…\" }}|{{ \"x\" | prepend: sit"
+	  "e.n }}|{{ \"Hello, World\" | replace: \"World\", page.title }"
+	  "}|{{ site.h | map: \"k\" | first }}|{% for x in site.h limit:"
+	  " 1 %}{{ x | join: \"=\" }}{% endfor %}",
+	  "ÉLAN VITAL, NAÏVE CAFÉ|Élan vital|One two\n"
+	  "three|a|b|c|α β...|日本語…|3x|Hello, Post title|v|k=v" },
 };
 
 /*
