@@ -84,7 +84,10 @@ struct lq_value {
 	} u;
 };
 
-/* Constructors: each returns a new reference. */
+/*
+ * Constructors: each returns a new reference (nil, true and false are
+ * static values that references do not count).
+ */
 struct lq_value	*lq_nil(void);
 struct lq_value	*lq_bool(int);
 struct lq_value	*lq_int(int64_t);
@@ -97,16 +100,19 @@ struct lq_value	*lq_string_buf(struct buf *);
 struct lq_value	*lq_array(void);
 struct lq_value	*lq_hash(void);
 struct lq_value	*lq_range(int64_t, int64_t);
-/* An instant, printed in the process's time zone (datetime_set_zone). */
+/*
+ * An instant printed in the process's time zone (datetime_set_zone), as
+ * Jekyll shows page.date.
+ */
 struct lq_value	*lq_time(int64_t);
-/* An instant printed at a fixed offset, or as UTC. */
+/* An instant printed at a fixed offset (seconds east), or as UTC. */
 struct lq_value	*lq_time_zoned(int64_t, enum lq_zone, int32_t off);
 
 /* Append v (taken) to array a, which must not be shared yet. */
 void		 lq_array_push(struct lq_value *, struct lq_value *);
 /*
- * Set key to v (taken) in hash h, which must not be shared yet; an
- * existing key keeps its place and gets the new value.
+ * Set key (copied) to v (taken) in hash h, which must not be shared yet;
+ * an existing key keeps its place and gets the new value.
  */
 void		 lq_hash_set(struct lq_value *, const char *,
 		    struct lq_value *);
@@ -126,8 +132,10 @@ const struct lq_value *lq_hash_get(const struct lq_value *, const char *,
  * Build a value from a libyaml node as Ruby's Psych reads it: plain
  * scalars become nil, booleans (true/yes/on...), integers (0x, 0b, 0
  * octal, "1_000", "1,000", base 60), floats (".5", ".inf", "1.5e+3") or
- * times ("2024-01-02 03:04:05 +01:00"); everything else, quoted scalars
- * included, is a string (a date without a time stays a string).  Aliases
+ * times ("2024-01-02 03:04:05 +01:00" keeps its offset, "Z" is UTC, no
+ * zone means UTC shown in local time); everything else, quoted scalars
+ * included, is a string (a date without a time stays a string).  Merge
+ * keys (<<) merge; keys that are not scalars are skipped.  Aliases
  * are followed, but at most LQ_YAML_MAX_NODES nodes are visited and
  * nesting stops at LQ_YAML_MAX_DEPTH, so an alias bomb fails.  Returns a
  * new value, or NULL with a new string in *cause.
@@ -173,7 +181,7 @@ enum lq_print {
 
 /*
  * Append v printed the given way to b.  Returns -1 only for JSON of a
- * value JSON cannot hold (NaN, infinity).
+ * value JSON cannot hold (NaN, infinity, invalid UTF-8).
  */
 int		 lq_print(struct buf *, const struct lq_value *,
 		    enum lq_print, long *fuel);
