@@ -142,6 +142,19 @@ text_to_lower(uint32_t c)
 	return ((uint32_t)towlower_l((wint_t)c, loc));
 }
 
+/* Unicode upper case of c. */
+uint32_t
+text_to_upper(uint32_t c)
+{
+	locale_t	 loc;
+
+	if (c < 0x80)
+		return ((uint32_t)toupper((int)c));
+	if ((loc = unicode_locale()) == (locale_t)0)
+		return (c);
+	return ((uint32_t)towupper_l((wint_t)c, loc));
+}
+
 /* Lower-case a UTF-8 string; invalid bytes are copied as they are. */
 char *
 text_lower(const char *s)

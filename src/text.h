@@ -43,10 +43,11 @@ void	 text_utf8_put(struct buf *, uint32_t);
 
 /*
  * Unicode classes as Ruby's regexps see them: letters, marks and digits
- * count as alphanumeric; lower-casing is Unicode's simple mapping.
+ * count as alphanumeric; changing case is Unicode's simple mapping.
  */
 int	 text_is_alnum(uint32_t);
 uint32_t text_to_lower(uint32_t);
+uint32_t text_to_upper(uint32_t);
 
 /* Lower-case a UTF-8 string (new string). */
 char	*text_lower(const char *);
