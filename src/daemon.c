@@ -248,7 +248,7 @@ reopen_output(struct daemon *d)
 	publish_free(d->pub);
 	outdir_free(d->out);
 	d->out = out;
-	d->pub = publish_create(d->cfg, out);
+	d->pub = publish_create(d->cfg, out, d->idx);
 	return (0);
 }
 
@@ -455,7 +455,7 @@ start_site(struct daemon *d, struct config *cfg, struct outdir *out)
 	report_unwatched(d);
 	if (rc != 0)
 		return (-1);
-	d->pub = publish_create(cfg, out);
+	d->pub = publish_create(cfg, out, d->idx);
 	publish_all(d);
 	schedule_next(d, index_publish_due(d->idx, now));
 	return (0);

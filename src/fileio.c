@@ -62,6 +62,48 @@ fail:
 	return (-1);
 }
 
+/* Read a file below folder dir without following any link. */
+int
+fileio_read_beneath(const char *dir, const char *rel, size_t max,
+    struct buf *b)
+{
+	const char	*p = rel, *slash;
+	char		*comp;
+	int		 fd, next, rc, saved;
+
+	buf_reset(b);
+	if (*rel == '/' || (fd = open(dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		if (*rel == '/')
+			errno = EINVAL;
+		return (-1);
+	}
+	while ((slash = strchr(p, '/')) != NULL) {
+		comp = xstrndup(p, (size_t)(slash - p));
+		next = strcmp(comp, "..") == 0 ? (errno = EINVAL, -1) :
+		    openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		saved = errno;
+		free(comp);
+		close(fd);
+		if ((fd = next) == -1) {
+			errno = saved;
+			return (-1);
+		}
+		p = slash + 1;
+	}
+	if (strcmp(p, "..") == 0) {
+		close(fd);
+		errno = EINVAL;
+		return (-1);
+	}
+	rc = fileio_read_at(fd, p, max, b, NULL);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return (rc);
+}
+
 /* Read a whole regular file by path. */
 int
 fileio_read(const char *path, size_t max, struct buf *b, struct stat *sb)

@@ -23,6 +23,14 @@ int	fileio_read(const char *, size_t max, struct buf *, struct stat *sb);
 int	fileio_read_at(int dirfd, const char *, size_t max, struct buf *,
 	    struct stat *sb);
 
+/*
+ * Read rel, a path below folder dir, as fileio_read does, without
+ * following a link on any component of rel and refusing "..": for files
+ * of the untrusted site such as Liquid's includes.
+ */
+int	fileio_read_beneath(const char *dir, const char *rel, size_t max,
+	    struct buf *);
+
 /* Create dir and its missing parents (mode 0755).  Returns 0 or -1. */
 int	fileio_mkdirs(const char *);
 

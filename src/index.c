@@ -1,6 +1,7 @@
 /*
  * Posts by path and feeds by category and tag.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,10 @@ struct index {
 	struct strmap	*categories;	/* name -> struct feed */
 	struct strmap	*tags;		/* name -> struct feed */
 	struct strmap	*ids;		/* id -> the first post holding it */
+	/* Name under _posts ("sub/2024-01-01-x") and file stem -> post,
+	 * made when a render first asks (post_url), dropped on changes. */
+	struct strmap	*names;
+	pthread_mutex_t	 names_lock;
 	size_t		 shared_ids;	/* posts whose id another holds */
 	struct feed	 site;
 	struct feed	**dirty;	/* feeds changed since index_clean */
@@ -38,6 +43,8 @@ static void	unlink_post(struct index *, struct post *);
 static void	free_feeds(struct strmap *);
 static void	sort_feeds(struct strmap *);
 static void	find_twin(struct post *, void *);
+static void	forget_names(struct index *);
+static void	add_names(struct post *, void *);
 static void	forget_id(struct index *, struct post *);
 
 /* Whether a sorts before b: newer first, then by path as Jekyll does. */
@@ -87,6 +94,7 @@ index_create(void)
 	idx->categories = strmap_create_borrowed();
 	idx->tags = strmap_create_borrowed();
 	idx->ids = strmap_create_borrowed();
+	pthread_mutex_init(&idx->names_lock, NULL);
 	idx->site.kind = FEED_SITE;
 	idx->site.sorted = 1;
 	return (idx);
@@ -133,6 +141,8 @@ index_free(struct index *idx)
 	strmap_free(idx->posts);
 	strmap_free(idx->pending);
 	strmap_free(idx->ids);
+	strmap_free(idx->names);
+	pthread_mutex_destroy(&idx->names_lock);
 	free_feeds(idx->categories);
 	free_feeds(idx->tags);
 	free(idx->site.posts);
@@ -298,6 +308,7 @@ index_add(struct index *idx, struct post *post, int64_t now)
 
 	if (index_get(idx, post->path) != NULL)
 		fatalx("index: %s added twice", post->path);
+	forget_names(idx);
 	if ((other = strmap_get(idx->ids, post->id)) == NULL)
 		strmap_put(idx->ids, post->id, post);
 	else {
@@ -352,6 +363,54 @@ forget_id(struct index *idx, struct post *post)
 	}
 }
 
+/* Drop the name map: posts came or went. */
+static void
+forget_names(struct index *idx)
+{
+	strmap_free(idx->names);
+	idx->names = NULL;
+}
+
+/* index_foreach_post callback: file a post under its names. */
+static void
+add_names(struct post *p, void *arg)
+{
+	struct strmap	*m = arg;
+	const char	*under, *base, *dot;
+	char		*name;
+
+	if ((under = strstr(p->path, "/_posts/")) == NULL)
+		return;
+	for (under += 8; strstr(under, "/_posts/") != NULL;
+	    under = strstr(under, "/_posts/") + 8)
+		;
+	base = strrchr(under, '/') != NULL ? strrchr(under, '/') + 1 : under;
+	dot = strrchr(base, '.');
+	name = xstrndup(under, (size_t)((dot != NULL ? dot : base +
+	    strlen(base)) - under));
+	if (strmap_get(m, name) == NULL)
+		strmap_put(m, name, p);
+	if (base != under && strmap_get(m, name + (base - under)) == NULL)
+		strmap_put(m, name + (base - under), p);
+	free(name);
+}
+
+/* The post named name under its _posts folder, or by its file stem. */
+const struct post *
+index_find_name(struct index *idx, const char *name)
+{
+	const struct post *p;
+
+	pthread_mutex_lock(&idx->names_lock);
+	if (idx->names == NULL) {
+		idx->names = strmap_create();
+		index_foreach_post(idx, add_names, idx->names);
+	}
+	p = strmap_get(idx->names, name);
+	pthread_mutex_unlock(&idx->names_lock);
+	return (p);
+}
+
 /* Remove and return the post at path. */
 struct post *
 index_remove(struct index *idx, const char *path)
@@ -361,8 +420,10 @@ index_remove(struct index *idx, const char *path)
 	if ((post = strmap_remove(idx->pending, path)) == NULL &&
 	    (post = strmap_remove(idx->posts, path)) != NULL)
 		unlink_post(idx, post);
-	if (post != NULL)
+	if (post != NULL) {
 		forget_id(idx, post);
+		forget_names(idx);
+	}
 	return (post);
 }
 

@@ -88,6 +88,14 @@ void		 index_clean(struct index *);
 size_t		 index_post_count(const struct index *);
 size_t		 index_pending_count(const struct index *);
 
+/*
+ * The post whose path below its _posts folder, without extension, is
+ * name ("sub/2024-01-01-x"), else whose file stem is name, as Liquid's
+ * post_url finds it; NULL if none.  Safe to call from several threads
+ * at once while the index does not change.
+ */
+const struct post *index_find_name(struct index *, const char *name);
+
 /* Call fn for every post, published or pending. */
 void		 index_foreach_post(const struct index *,
 		    void (*)(struct post *, void *), void *);

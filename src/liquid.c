@@ -975,11 +975,11 @@ parse_chain(struct parser *p, const char *s, size_t len, int line)
 			c->f = nf;
 		}
 		f = &c->f[c->nf++];
-		if ((f->fn = lqfilter_find(lx.tp, lx.tlen)) == -1) {
-			diag(p->r, line, "unknown filter '%.*s%s'",
+		/* An unknown filter leaves the value as it is, as in
+		 * Jekyll's default lax mode, with a word about it. */
+		if ((f->fn = lqfilter_find(lx.tp, lx.tlen)) == -1)
+			diag(p->r, line, "unknown filter '%.*s%s' left out",
 			    SHORT(lx.tp, lx.tlen));
-			return (NULL);
-		}
 		lex(&lx);
 		acap = 0;
 		if (lx.kind == L_COLON) {
@@ -1000,6 +1000,8 @@ parse_chain(struct parser *p, const char *s, size_t len, int line)
 				if ((a = parse_expr(p, &lx, 0)) == NULL)
 					goto bad;
 				if (kw != NULL) {
+					if (f->fn == -1)
+						continue;
 					if (!span_is(kw, kwlen, "allow_false")) {
 						diag(p->r, line, "unknown "
 						    "argument '%.*s' of filter "
@@ -1021,7 +1023,7 @@ parse_chain(struct parser *p, const char *s, size_t len, int line)
 				f->args[f->nargs++] = a;
 			} while (lx.kind == L_COMMA);
 		}
-		if (!lqfilter_arity_ok(f->fn, f->nargs)) {
+		if (f->fn != -1 && !lqfilter_arity_ok(f->fn, f->nargs)) {
 			diag(p->r, line, "wrong number of arguments (%zu) for "
 			    "filter '%s'", f->nargs, lqfilter_name(f->fn));
 			return (NULL);
@@ -2182,6 +2184,8 @@ eval_chain(struct render *r, const struct chain *c)
 	ctx.max_len = r->max_output;
 	ctx.max_list = LIQUID_MAX_LIST;
 	for (i = 0; i < c->nf && !r->err; i++) {
+		if (c->f[i].fn == -1)
+			continue;
 		a = c->f[i].nargs <= 8 ? args :
 		    xreallocarray(NULL, c->f[i].nargs, sizeof *a);
 		for (j = 0; j < c->f[i].nargs; j++)

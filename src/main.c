@@ -211,7 +211,7 @@ cmd_build(const struct options *o)
 
 	memset(&pst, 0, sizeof pst);
 	start = elapsed_ms(0);
-	pub = publish_create(cfg, out);
+	pub = publish_create(cfg, out, idx);
 	feeds = index_feeds(idx, &nfeeds);
 	publish_feeds(pub, feeds, nfeeds, &pst);
 	log_debug("rendered and wrote %zu feeds in %lld ms", nfeeds,

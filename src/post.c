@@ -13,6 +13,7 @@
 #include "datetime.h"
 #include "defaults.h"
 #include "fileio.h"
+#include "liquidpost.h"
 #include "log.h"
 #include "permalink.h"
 #include "post.h"
@@ -48,6 +49,9 @@ static int	line_end(const char *, const char *, const char **);
 static int	is_fence(const char *, size_t, const char *);
 static char	*titleize(const char *);
 static char	*cleaned_path(const char *);
+static int	render_liquid(const struct liquidpost *, const struct post *,
+		    const struct post_text *, struct liquid_stash *,
+		    struct buf *, char **);
 static void	folder_categories(const char *, char ***, size_t *);
 static void	add_unique(char ***, size_t *, char **);
 static int	read_names(const struct fm_layer *, yaml_node_t *,
@@ -858,16 +862,59 @@ done:
 	return (status);
 }
 
+/*
+ * A body's Liquid, rendered into out (with the stash for Markdown);
+ * problems are added to *cause as lines.  Returns 1 if Liquid ran.
+ */
+static int
+render_liquid(const struct liquidpost *lp, const struct post *post,
+    const struct post_text *pt, struct liquid_stash *stash, struct buf *out,
+    char **cause)
+{
+	struct buf	 diag = BUF_INIT;
+	yaml_document_t	 doc;
+	yaml_node_t	*root;
+	char		*yerr, *line, *save;
+
+	if (lp == NULL || yamlu_load(pt->yaml, pt->yamllen, 2, &doc,
+	    &yerr) != 0) {
+		if (lp != NULL)
+			free(yerr);
+		return (0);
+	}
+	root = yamlu_root_map(&doc);
+	if (!liquidpost_needed(pt->body, pt->bodylen, &doc, root, post)) {
+		yaml_document_delete(&doc);
+		return (0);
+	}
+	buf_add(out, "", 0);
+	if (liquidpost_render(lp, post, &doc, root, pt->body, pt->bodylen,
+	    pt->body_line, stash, out, &diag) != 0 && diag.len > 0) {
+		for (line = strtok_r(diag.data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			add_warning(cause, "%s (Liquid; removed)", line);
+	}
+	buf_free(&diag);
+	yaml_document_delete(&doc);
+	return (1);
+}
+
 /* Render the body for a feed. */
 int
-post_render(const struct config *cfg, const struct post *post,
-    struct buf *scratch, char **content, char **summary, char **cause)
+post_render(const struct config *cfg, const struct liquidpost *lp,
+    const struct post *post, struct buf *scratch, char **content,
+    char **summary, char **cause, int *liquid)
 {
 	struct buf	 local = BUF_INIT, *b = scratch != NULL ? scratch : &local;
+	struct buf	 rendered = BUF_INIT;
+	struct liquid_stash *stash = NULL;
 	struct post_text pt;
 	struct stat	 sb;
-	int		 rc = 0;
+	const char	*body;
+	size_t		 len;
+	int		 rc = 0, used = 0;
 
+	*cause = NULL;
 	if (fileio_read(post->path, POST_MAX_BYTES, b, &sb) != 0) {
 		xasprintf(cause, " cannot read: %s", strerror(errno));
 		rc = -1;
@@ -884,16 +931,29 @@ post_render(const struct config *cfg, const struct post *post,
 	if (rc == -1) {
 		*summary = xstrdup(post->summary != NULL ? post->summary : "");
 		*content = xstrdup(*summary);
-	} else {
-		*summary = post->summary != NULL ? xstrdup(post->summary) :
-		    render_excerpt(pt.body, pt.bodylen, post->format,
-		    post->excerpt_separator != NULL ?
-		    post->excerpt_separator : cfg->excerpt_separator);
-		*content = cfg->excerpt_only ? xstrdup("") :
-		    render_html(pt.body, pt.bodylen, post->format, post->url);
+		buf_free(&local);
+		return (-1);
 	}
+	body = pt.body;
+	len = pt.bodylen;
+	if (post->format == RENDER_MARKDOWN)
+		stash = liquid_stash_new();
+	if (render_liquid(lp, post, &pt, stash, &rendered, cause)) {
+		used = 1;
+		body = rendered.data;
+		len = rendered.len;
+	}
+	*summary = post->summary != NULL ? xstrdup(post->summary) :
+	    render_excerpt(body, len, post->format, post->excerpt_separator !=
+	    NULL ? post->excerpt_separator : cfg->excerpt_separator, stash);
+	*content = cfg->excerpt_only ? xstrdup("") : render_html(body, len,
+	    post->format, post->url, stash);
+	liquid_stash_free(stash);
+	buf_free(&rendered);
 	buf_free(&local);
-	return (rc);
+	if (liquid != NULL)
+		*liquid = used;
+	return (*cause != NULL ? 1 : 0);
 }
 
 /* The strings of a post, in the order they are packed. */

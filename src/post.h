@@ -15,6 +15,8 @@
 #include "config.h"
 #include "render.h"
 
+struct liquidpost;
+
 /* Posts larger than this are refused (not a post, or a mistake). */
 #define POST_MAX_BYTES	(64 * 1024 * 1024)
 /*
@@ -80,16 +82,19 @@ enum post_status post_load(const struct config *, const char *path,
 
 /*
  * Render the post's body, read again through scratch (reused between
- * calls; may be NULL): *content gets its HTML with absolute links (empty
- * with excerpt_only), *summary the front matter's summary or the body's
- * first paragraph, both new strings.  Returns 0, or -1 with *cause set
- * when the file can no longer be read or is no longer the version loaded
- * (both are then the front matter's summary, so a feed can still be
- * written).
+ * calls; may be NULL): its Liquid first when lp is set (liquidpost.h),
+ * then *content gets its HTML with absolute links (empty with
+ * excerpt_only), *summary the front matter's summary or the excerpt as
+ * plain text, both new strings.  Returns 0; 1 when Liquid had problems,
+ * listed in *cause as "LINE: message" lines (the constructs were
+ * removed); or -1 with *cause set when the file can no longer be read or
+ * is no longer the version loaded (both are then the front matter's
+ * summary, so a feed can still be written).  *liquid (may be NULL) says
+ * whether Liquid ran, so the result depends on other posts too.
  */
-int		 post_render(const struct config *, const struct post *,
-		    struct buf *scratch, char **content, char **summary,
-		    char **cause);
+int		 post_render(const struct config *, const struct liquidpost *,
+		    const struct post *, struct buf *scratch, char **content,
+		    char **summary, char **cause, int *liquid);
 
 /*
  * Move the post's separately allocated strings and lists into one block

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "feedname.h"
 #include "feedwrite.h"
+#include "liquidpost.h"
 #include "log.h"
 #include "outdir.h"
 #include "parallel.h"
@@ -47,6 +48,7 @@ struct publisher {
 	struct strmap	*contested;	/* paths two feeds map to */
 	struct strmap	*folders;	/* folders of owned files ("" too) */
 	struct rcache	*cache;		/* rendered bodies */
+	struct liquidpost lp;		/* Liquid in bodies */
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
 };
@@ -162,11 +164,13 @@ remove_stale_temps(struct publisher *pub)
 
 /* Create a publisher. */
 struct publisher *
-publish_create(const struct config *cfg, struct outdir *out)
+publish_create(const struct config *cfg, struct outdir *out,
+    struct index *idx)
 {
 	struct publisher *pub = xcalloc(1, sizeof *pub);
 
 	pub->cfg = cfg;
+	liquidpost_init(&pub->lp, cfg, idx);
 	pub->out = out;
 	pub->owners = strmap_create();
 	pub->previous = strmap_create();
@@ -207,6 +211,7 @@ publish_free(struct publisher *pub)
 	strmap_free(pub->contested);
 	strmap_free(pub->folders);
 	rcache_free(pub->cache);
+	liquidpost_free(&pub->lp);
 	free(pub);
 }
 
@@ -469,7 +474,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 		for (k = 0; k < f->nposts && k < limit; k++)
 			needed[nneeded++] = f->posts[k];
 	}
-	rcache_prepare(pub->cache, pub->cfg, needed, nneeded);
+	rcache_prepare(pub->cache, pub->cfg, &pub->lp, needed, nneeded);
 	free(needed);
 
 	/* One batch per range, so threads never share one. */

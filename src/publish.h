@@ -37,9 +37,11 @@ struct publish_stats {
 
 /*
  * Create a publisher writing into out (opened and locked by the caller),
- * reading its manifest.  The config and out must outlive the publisher.
+ * reading its manifest; Liquid in bodies finds other posts in idx.  The
+ * config, out and idx must outlive the publisher.
  */
-struct publisher *publish_create(const struct config *, struct outdir *);
+struct publisher *publish_create(const struct config *, struct outdir *,
+		    struct index *);
 void		 publish_free(struct publisher *);
 
 /*

@@ -21,6 +21,8 @@ struct rentry {
 	off_t		 size;
 	int64_t		 mtime_ns;
 	size_t		 bytes;
+	int		 liquid;	/* depends on other posts: one
+					 * publish only */
 	struct rentry	*prev;		/* towards most recently used */
 	struct rentry	*next;
 };
@@ -28,11 +30,13 @@ struct rentry {
 /* A post to render, and what rendering it gave (filled by a thread). */
 struct pending {
 	const struct config *cfg;
+	const struct liquidpost *lp;
 	const struct post *post;
 	char		*content_xml;
 	char		*summary_xml;
 	char		*cause;
 	int		 rc;
+	int		 liquid;
 };
 
 /* Renderings below this many are made by the calling thread alone. */
@@ -52,7 +56,8 @@ static void	lru_push(struct rcache *, struct rentry *);
 static void	drop(struct rcache *, struct rentry *);
 static struct rentry *lookup(const struct rcache *, const struct post *);
 static void	render_range(size_t, size_t, size_t, void *);
-static void	insert(struct rcache *, const struct post *, char *, char *);
+static void	insert(struct rcache *, const struct post *, char *, char *,
+		    int);
 
 /* Text as the XML writer would escape it, after cleaning (new string). */
 static char *
@@ -178,8 +183,8 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 
 	(void)part;
 	for (i = begin; i < end; i++) {
-		p[i].rc = post_render(p[i].cfg, p[i].post, &scratch, &content,
-		    &summary, &p[i].cause);
+		p[i].rc = post_render(p[i].cfg, p[i].lp, p[i].post, &scratch,
+		    &content, &summary, &p[i].cause, &p[i].liquid);
 		p[i].content_xml = xml_text(content);
 		p[i].summary_xml = xml_text(summary);
 		free(content);
@@ -191,12 +196,13 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 /* Render what is missing, mark everything as recently used. */
 void
 rcache_prepare(struct rcache *c, const struct config *cfg,
-    struct post *const *posts, size_t n)
+    const struct liquidpost *lp, struct post *const *posts, size_t n)
 {
 	struct strmap	*seen = strmap_create_borrowed();
 	struct pending	*todo = xcalloc(n + 1, sizeof *todo);
 	struct rentry	*e;
 	size_t		 i, ntodo = 0;
+	char		*line, *save;
 
 	for (i = 0; i < n; i++) {
 		if (strmap_get(seen, posts[i]->path) != NULL)
@@ -210,18 +216,21 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
 		if ((e = strmap_get(c->entries, posts[i]->path)) != NULL)
 			drop(c, e);	/* made from an older version */
 		todo[ntodo].cfg = cfg;
+		todo[ntodo].lp = lp;
 		todo[ntodo++].post = posts[i];
 	}
 	strmap_free(seen);
 
 	parallel_for(ntodo, RENDER_PARALLEL_MIN, render_range, todo);
 	for (i = 0; i < ntodo; i++) {
-		if (todo[i].rc != 0) {
-			log_warnx("%s:%s", todo[i].post->path, todo[i].cause);
+		if (todo[i].cause != NULL) {
+			for (line = strtok_r(todo[i].cause, "\n", &save);
+			    line != NULL; line = strtok_r(NULL, "\n", &save))
+				log_warnx("%s:%s", todo[i].post->path, line);
 			free(todo[i].cause);
 		}
 		insert(c, todo[i].post, todo[i].content_xml,
-		    todo[i].summary_xml);
+		    todo[i].summary_xml, todo[i].liquid);
 	}
 	free(todo);
 }
@@ -229,10 +238,11 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
 /* Add a rendering made from post's file; the cache takes the strings. */
 static void
 insert(struct rcache *c, const struct post *post, char *content_xml,
-    char *summary_xml)
+    char *summary_xml, int liquid)
 {
 	struct rentry	*e = xcalloc(1, sizeof *e);
 
+	e->liquid = liquid;
 	e->r.content_xml = content_xml;
 	e->r.summary_xml = summary_xml;
 	e->path = xstrdup(post->path);
@@ -251,6 +261,14 @@ insert(struct rcache *c, const struct post *post, char *content_xml,
 void
 rcache_trim(struct rcache *c)
 {
+	struct rentry	*e, *next;
+
+	/* Liquid made these from other posts too, which may change. */
+	for (e = c->head; e != NULL; e = next) {
+		next = e->next;
+		if (e->liquid)
+			drop(c, e);
+	}
 	while (c->bytes > c->budget && c->tail != NULL)
 		drop(c, c->tail);
 }

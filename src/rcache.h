@@ -16,6 +16,8 @@
 #include "config.h"
 #include "post.h"
 
+struct liquidpost;
+
 struct rendered {
 	const char	*content_xml;	/* escaped HTML content; may be "" */
 	const char	*summary_xml;	/* escaped plain summary; may be "" */
@@ -29,12 +31,13 @@ void		 rcache_free(struct rcache *);
 
 /*
  * Make sure the renderings of posts[0..n) (repeats allowed) are in the
- * cache: the missing ones are rendered, on every core when there are
- * many, and all are marked recently used.  Problems reading a post are
- * logged, once per rendering.
+ * cache: the missing ones are rendered (their Liquid through lp, which
+ * may be NULL), on every core when there are many, and all are marked
+ * recently used.  Problems reading or rendering a post are logged, once
+ * per rendering.
  */
 void		 rcache_prepare(struct rcache *, const struct config *,
-		    struct post *const *, size_t);
+		    const struct liquidpost *, struct post *const *, size_t);
 
 /*
  * The cached rendering of post, or NULL if rcache_prepare did not make
@@ -44,7 +47,11 @@ void		 rcache_prepare(struct rcache *, const struct config *,
 const struct rendered *rcache_peek(const struct rcache *,
 		    const struct post *);
 
-/* Drop least recently used entries until the budget is kept. */
+/*
+ * Drop the renderings Liquid made (they depend on other posts, which may
+ * change before the next publish), then least recently used entries
+ * until the budget is kept.
+ */
 void		 rcache_trim(struct rcache *);
 
 /* Drop every entry. */

@@ -158,7 +158,7 @@ render_feed(struct rcache *rc, const struct feed *f, const char *want_id)
 
 	if (f->nposts != 1)
 		fail("(feed)", NULL, "a feed of %zu posts, not 1", f->nposts);
-	rcache_prepare(rc, cfg, f->posts, f->nposts);
+	rcache_prepare(rc, cfg, NULL, f->posts, f->nposts);
 	if ((entries[0] = rcache_peek(rc, f->posts[0])) == NULL)
 		fail("(feed)", NULL, "rcache_peek found no rendering");
 	for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {

@@ -101,7 +101,8 @@ check_render(const struct post *p)
 	char	*content = NULL, *summary = NULL, *cause = NULL;
 	int	 rc;
 
-	rc = post_render(cfg, p, &scratch, &content, &summary, &cause);
+	rc = post_render(cfg, NULL, p, &scratch, &content, &summary, &cause,
+	    NULL);
 	if (rc != 0 && rc != -1)
 		fail("post_render returned %d", rc);
 	if (content == NULL || summary == NULL)

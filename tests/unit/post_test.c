@@ -814,7 +814,7 @@ check_render(void)
 	    "<a href=\"../c.html\">c</a> [ext](https://other.org/x) "
 	    "[mail](mailto:a@b.c) [top](#top)\n");
 	if (p != NULL) {
-		CHECK(post_render(cfg, p, NULL, &content, &summary, &cause) ==
+		CHECK(post_render(cfg, NULL, p, NULL, &content, &summary, &cause, NULL) ==
 		    0);
 		CHECK(strstr(content, "href=\"" SITE_URL
 		    "/2022/07/06/img/a.png\"") != NULL);
@@ -840,7 +840,7 @@ check_render(void)
 		if ((p = load_ok(summaries[i].rel, summaries[i].text)) ==
 		    NULL)
 			continue;
-		CHECK(post_render(cfg, p, NULL, &content, &summary, &cause) ==
+		CHECK(post_render(cfg, NULL, p, NULL, &content, &summary, &cause, NULL) ==
 		    0);
 		CHECK_STR(summary, summaries[i].summary);
 		free(content);
@@ -856,7 +856,7 @@ check_render(void)
 		unlink(path);
 		free(path);
 		cause = NULL;
-		CHECK(post_render(cfg, p, NULL, &content, &summary, &cause) ==
+		CHECK(post_render(cfg, NULL, p, NULL, &content, &summary, &cause, NULL) ==
 		    -1);
 		CHECK(starts_with(cause, " cannot read"));
 		CHECK_STR(content, "Still here");
@@ -889,8 +889,7 @@ check_bom(void)
 		    "\xef\xbb\xbfOnly a body", &p, &cause, &warning) ==
 		    POST_OK) {
 			CHECK(warning != NULL);
-			CHECK(post_render(cfg, p, NULL, &content, &summary,
-			    &cause) == 0);
+			CHECK(post_render(cfg, NULL, p, NULL, &content, &summary, &cause, NULL) == 0);
 			CHECK_STR(content, "<p>Only a body</p>");
 			free(content);
 			free(summary);
