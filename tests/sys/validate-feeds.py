@@ -363,10 +363,15 @@ def strip_tags(t):
     return re.sub(r"</?[A-Za-z][^<>]*>", "", t)
 
 
+SMART = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2013": "--", "\u2014": "---", "\u2026": "..."})
+
+
 def title_key(t):
     """Titles compared without whitespace, control characters and U+FFFD (writers may drop
-    or replace characters XML cannot hold)."""
-    return re.sub(r"[\s\x00-\x1f\x7f\ufffd\ufffe\uffff]", "", t)
+    or replace characters XML cannot hold), and with kramdown's typography (smartify, as
+    jekyll-feed applies it) undone."""
+    return re.sub(r"[\s\x00-\x1f\x7f\ufffd\ufffe\uffff]", "", t.translate(SMART))
 
 
 # ---------------------------------------------------------------------------------------
