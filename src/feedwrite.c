@@ -33,6 +33,7 @@ static void	start(struct writer *, const char *);
 static void	end(struct writer *);
 static void	attr(struct writer *, const char *, const char *);
 static void	text(struct writer *, const char *);
+static void	html_text(struct writer *, const char *);
 static void	element(struct writer *, const char *, const char *);
 static void	raw(struct writer *, const char *);
 static void	raw_element(struct writer *, const char *, const char *);
@@ -105,6 +106,16 @@ text(struct writer *wr, const char *value)
 	    &alloc)) < 0)
 		wr->rc = -1;
 	free(alloc);
+}
+
+/* Write plain text where HTML is read (type="html"). */
+static void
+html_text(struct writer *wr, const char *value)
+{
+	char	*safe = text_html_safe(value);
+
+	text(wr, safe);
+	free(safe);
 }
 
 /* Write text that is already valid and escaped. */
@@ -222,7 +233,7 @@ atom_entry(struct writer *wr, const struct config *cfg,
 		attr(wr, "xml:lang", p->lang);
 	start(wr, "title");
 	attr(wr, "type", "html");
-	text(wr, p->title);
+	html_text(wr, p->title);
 	end(wr);
 	start(wr, "link");
 	attr(wr, "href", p->url);
@@ -316,7 +327,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	element(wr, "id", id);
 	start(wr, "title");
 	attr(wr, "type", "html");
-	text(wr, feed_title(cfg, f, &alloc));
+	html_text(wr, feed_title(cfg, f, &alloc));
 	free(alloc);
 	end(wr);
 	if (cfg->description != NULL)

@@ -178,7 +178,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 {
 	struct pending	*p = arg;
 	struct buf	 scratch = BUF_INIT;
-	char		*content, *summary;
+	char		*content, *summary, *safe;
 	size_t		 i;
 
 	(void)part;
@@ -186,7 +186,10 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 		p[i].rc = post_render(p[i].cfg, p[i].lp, p[i].post, &scratch,
 		    &content, &summary, &p[i].cause, &p[i].liquid);
 		p[i].content_xml = xml_text(content);
-		p[i].summary_xml = xml_text(summary);
+		/* The summary is read as HTML (Atom type="html", RSS). */
+		safe = text_html_safe(summary);
+		p[i].summary_xml = xml_text(safe);
+		free(safe);
 		free(content);
 		free(summary);
 	}

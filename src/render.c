@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "htmlclean.h"
 #include "htmlurl.h"
 #include "liquid.h"
 #include "render.h"
@@ -44,8 +45,11 @@ to_html(const char *body, size_t len, enum render_format format,
 		buf_add(&out, body, len);
 		return (buf_take(&out));
 	}
-	if (md_html(body, (MD_SIZE)len, md_output, &out, MD_DIALECT_GITHUB,
-	    0) != 0) {
+	/* GitHub's tables, strikethrough and task lists, but no bare URL,
+	 * www. or e-mail address made a link: kramdown makes none, and one
+	 * inside a link's text would be a link inside a link. */
+	if (md_html(body, (MD_SIZE)len, md_output, &out, MD_FLAG_TABLES |
+	    MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS, 0) != 0) {
 		/* md4c fails only on allocation; keep the text visible. */
 		buf_reset(&out);
 		buf_add(&out, body, len);
@@ -82,9 +86,13 @@ char *
 render_html(const char *body, size_t len, enum render_format format,
     const char *base, const struct liquid_stash *stash)
 {
-	char	*html, *abs, *out;
+	char	*html, *clean, *abs, *out;
 
 	html = to_html(body, len, format, stash);
+	/* Raw HTML in posts is whatever its author wrote: balance it. */
+	clean = htmlclean(html);
+	free(html);
+	html = clean;
 	abs = htmlurl_absolutize(html, base);
 	out = trimmed(abs);
 	free(abs);

@@ -1,7 +1,8 @@
 /*
  * Post bodies to feed HTML: Markdown through md4c (CommonMark with GitHub's
- * tables, strikethrough and autolinks; raw HTML passes through), HTML as
- * it is, then every relative link made absolute.
+ * tables, strikethrough and task lists, but no bare-URL links, as in
+ * kramdown) with kramdown's typography, HTML as it is; then balanced and
+ * cleaned (htmlclean.h) and every relative link made absolute.
  */
 #ifndef FEEDD_RENDER_H
 #define FEEDD_RENDER_H

@@ -341,6 +341,27 @@ text_language_tag(char *lang)
 }
 
 /*
+ * Plain text for an HTML context: "<!" and "<?" would open a markup
+ * declaration or processing instruction, which feed readers' HTML
+ * sanitizers choke on (Python's feedparser raises on "<!DOCTYPE x ["),
+ * so their '<' becomes "&lt;", which HTML shows as '<'.
+ */
+char *
+text_html_safe(const char *s)
+{
+	struct buf	 out = BUF_INIT;
+
+	buf_add(&out, "", 0);
+	for (; *s != '\0'; s++) {
+		if (*s == '<' && (s[1] == '!' || s[1] == '?'))
+			buf_adds(&out, "&lt;");
+		else
+			buf_addc(&out, *s);
+	}
+	return (buf_take(&out));
+}
+
+/*
  * Whether s is an addr-spec: a dot-atom local part, '@', and a domain
  * of letter, digit and hyphen labels joined by dots (RFC 5322, without
  * quoted local parts or address literals, which feeds never need).

@@ -58,6 +58,12 @@ char	*text_lower(const char *);
  */
 void	 text_language_tag(char *);
 
+/*
+ * Plain text made safe for an HTML context (Atom's type="html", RSS's
+ * description): "<!" and "<?" become "&lt;!" and "&lt;?".
+ */
+char	*text_html_safe(const char *);
+
 /* Whether s is an e-mail address (addr-spec) a feed may carry. */
 int	 text_is_email(const char *);
 

@@ -122,6 +122,21 @@ NASTY_POSTS = {
         b'tags: nasty\n'
         b'---\n'
         b'Never in a feed.\n',
+    # What once made Python's feedparser (default settings) raise on the whole feed, and
+    # content that is not well-formed: declarations in the title and the body, a
+    # highlight of XML, a link inside a link, unclosed and stray tags, bare URLs.
+    "2022-03-09-nasty-markup.md":
+        b'---\nlayout: post\ntitle: "Markup <!DOCTYPE root [ <!ENTITY x \'y\'> ]> in a title"\n'
+        b'date: 2022-03-09 10:00:00 +0800\n'
+        b'categories: markup\n'
+        b'tags: nasty\n'
+        b'---\n'
+        b'<!DOCTYPE root [ <!ENTITY a "b"> ]> and <?php echo 1; ?> in the first paragraph.\n\n'
+        b'{% highlight xml %}\n<?xml version="1.0"?>\n<!DOCTYPE root [\n]>\n<root/>\n'
+        b'{% endhighlight %}\n\n'
+        b'<div><p>Unclosed <strong>bold [a link](https://ex.com/x) https://bare.example.com\n\n'
+        b'<a href="/a">outer <a href="/b">inner</a> after</a></em></div> '
+        b'[https://inside.example.com](https://ex.com/y) end-of-markup-body\n',
     "2999-01-01-nasty-future.md":
         b'---\nlayout: post\ntitle: "FUTURE must not appear"\n'
         b'date: 2999-01-01 10:00:00 +0800\n'
@@ -130,7 +145,7 @@ NASTY_POSTS = {
         b'---\n'
         b'Never in a feed (yet).\n',
 }
-NASTY_CATEGORIES = ["财经要闻", "a/b", "x", "y", "links", "../up", "单数"]
+NASTY_CATEGORIES = ["财经要闻", "a/b", "x", "y", "links", "../up", "单数", "markup"]
 NASTY_TAGS = ["nasty", "中文标签", "two words", "solo"]
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -358,13 +373,68 @@ def read_posts(site):
 
 
 def strip_tags(t):
-    """Remove real HTML tags only: '<' + ASCII letter starts a tag (HTML tokenizer); '<10倍 & x>'
-    or '<反弹>' is text, and a title that loses it has lost data."""
-    return re.sub(r"</?[A-Za-z][^<>]*>", "", t)
+    """Remove real HTML tags only: '<' + ASCII letter starts a tag (HTML tokenizer), as '<!'
+    a markup declaration, which HTML hides too; '<10倍 & x>' or '<反弹>' is text, and a title
+    that loses it has lost data."""
+    return re.sub(r"</?[A-Za-z][^<>]*>|<![^>]*>", "", t)
 
 
 SMART = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                        "\u2013": "--", "\u2014": "---", "\u2026": "..."})
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr"}
+
+
+def html_problem(text):
+    """None if text is well-formed HTML (balanced, no <a> in an <a>, no markup declaration
+    or processing instruction), else what is wrong."""
+    import html.parser
+
+    class Check(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.stack, self.why = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag in VOID:
+                return
+            if tag == "a" and "a" in self.stack:
+                self.why = self.why or "a link inside a link"
+            self.stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            pass
+
+        def handle_endtag(self, tag):
+            if tag in VOID:
+                return
+            if not self.stack or self.stack[-1] != tag:
+                self.why = self.why or "</%s> closes %s" % (tag, self.stack[-1:] or "nothing")
+            else:
+                self.stack.pop()
+
+        def handle_decl(self, decl):
+            self.why = self.why or "a markup declaration <!%s>" % decl[:30]
+
+        def unknown_decl(self, data):
+            self.why = self.why or "a markup declaration <![%s" % data[:30]
+
+        def handle_pi(self, data):
+            self.why = self.why or "a processing instruction <?%s" % data[:30]
+
+    c = Check()
+    try:
+        c.feed(text)
+        c.close()
+    except Exception as e:                       # noqa: BLE001
+        return "the HTML parser raised %s" % e
+    if c.why:
+        return c.why
+    if c.stack:
+        return "unclosed %s" % c.stack
+    return None
 
 
 def title_key(t):
@@ -655,6 +725,27 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
         if d.version != want:
             problems.append("%s: feedparser version %r, expected %r" % (rel, d.version, want))
     rep.group("feedparser", problems, "bozo 0 and version atom10/rss20: %d feeds" % len(allfeeds))
+
+    # --- feedparser with its default settings (it sanitizes HTML): it must not raise --------
+    problems = []
+    for rel in allfeeds:
+        try:
+            feedparser.parse(os.path.join(out, rel))
+        except Exception as e:                   # noqa: BLE001 - any exception is the finding
+            problems.append("%s: feedparser (default settings) raised %s: %s"
+                            % (rel, type(e).__name__, e))
+    rep.group("feedparser-default", problems, "%d feeds parsed with sanitize_html on" % len(allfeeds))
+
+    # --- Content is well-formed HTML: balanced, no link inside a link -----------------------
+    problems = []
+    for rel in allfeeds:
+        for i, e in enumerate(parsed[rel].entries):
+            for text in content_texts(e):
+                why = html_problem(text)
+                if why:
+                    problems.append("%s: entry %d: %s" % (rel, i, why))
+    rep.group("html-content", problems, "every content and summary balanced, no nested links, "
+              "no markup declarations")
 
     # --- Self link -----------------------------------------------------------------------------
     problems = []
