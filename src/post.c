@@ -97,8 +97,11 @@ parse_name(const char *base, struct post_name *pn)
 			v[i] = v[i] * 10 + (*p++ - '0');
 			n++;
 		}
-		if (n == 0 || (i == 0 && n != 4) || *p++ != '-')
+		if (n == 0 || (i == 0 && n != 4 && n != 2) || *p++ != '-')
 			return (-1);
+		/* A two-digit year, as Ruby's Time.parse reads it. */
+		if (i == 0 && n == 2)
+			v[0] += v[0] >= 69 ? 1900 : 2000;
 	}
 	dot = strrchr(p, '.');
 	if (dot == NULL || dot == p || dot[1] == '\0')
@@ -588,8 +591,17 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	size_t		 ncats = 0, ntags = 0, i;
 	struct permalink_vars vars;
 
+	/* date: [2023-01-29] reads as its one date, as Jekyll's to_s does. */
+	date = fm_get(view, "date", &ldate);
+	if (date != NULL && date->type == YAML_SEQUENCE_NODE &&
+	    date->data.sequence.items.top - date->data.sequence.items.start ==
+	    1 && (node = yaml_document_get_node(ldate->doc,
+	    *date->data.sequence.items.start)) != NULL &&
+	    yamlu_scalar(node) != NULL)
+		date = node;
+	else if (scalar(view, "date", &date, &ldate, cause) != 0)
+		return (-1);
 	if (scalar(view, "title", &title, &ltitle, cause) != 0 ||
-	    scalar(view, "date", &date, &ldate, cause) != 0 ||
 	    scalar(view, "last_modified_at", &mod, &lmod, cause) != 0 ||
 	    scalar(view, "slug", &slugn, &lslug, cause) != 0 ||
 	    scalar(view, "permalink", &perm, &lperm, cause) != 0 ||
@@ -598,6 +610,13 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	    scalar(view, "lang", &lang, &llang, cause) != 0)
 		return (-1);
 
+	/* An empty date: is refused by Jekyll (a default does fill it). */
+	if (date == NULL && (node = yamlu_get(view->layers[0].doc,
+	    view->layers[0].map, "date")) != NULL) {
+		xasprintf(cause, "%d: date is empty (Jekyll refuses the post)",
+		    yamlu_line(node, 2));
+		return (-1);
+	}
 	if (date != NULL) {
 		if (datetime_parse(yamlu_scalar(date), yamlu_is_plain(date) ?
 		    DATETIME_YAML_PLAIN : DATETIME_STRING, &post->date,
@@ -612,7 +631,14 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 		post->date = datetime_local_midnight(pn->year, pn->month,
 		    pn->day);
 	post->updated = post->date;
-	if (mod != NULL && datetime_parse(yamlu_scalar(mod),
+	/* jekyll-feed reads last_modified_at with Liquid's date filter:
+	 * blank is no date, digits are seconds since the epoch. */
+	if (mod != NULL && text_is_blank(yamlu_scalar(mod)))
+		mod = NULL;
+	v = mod != NULL ? yamlu_scalar(mod) : NULL;
+	if (v != NULL && v[strspn(v, "0123456789")] == '\0' && strlen(v) < 16)
+		post->updated = strtoll(v, NULL, 10);
+	else if (mod != NULL && datetime_parse(yamlu_scalar(mod),
 	    yamlu_is_plain(mod) ? DATETIME_YAML_PLAIN : DATETIME_STRING,
 	    &post->updated, &why) != 0) {
 		where = fm_where(lmod, mod);
@@ -762,7 +788,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		xasprintf(cause, " not a post name (YYYY-MM-DD-title.ext)");
 		return (POST_INVALID);
 	}
-	if (!datetime_valid_day(pn.year, pn.month, pn.day)) {
+	/* Day 30 of February is March 2, as in Jekyll; month 13 is not. */
+	if (pn.month < 1 || pn.month > 12 || pn.day < 1 || pn.day > 31) {
 		xasprintf(cause, " the file name's date %04d-%02d-%02d is not "
 		    "a calendar day", pn.year, pn.month, pn.day);
 		free_name(&pn);

@@ -150,8 +150,12 @@ load_event(struct loader *l, yaml_event_t *ev)
 		return (l->error != NULL ? -1 : 1);
 	case YAML_SCALAR_EVENT:
 		anchor = ev->data.scalar.anchor;
+		/* An explicitly tagged plain scalar (!!str 2023-01-29) is
+		 * not read as a plain one: it is kept as if quoted. */
 		id = yaml_document_add_scalar(l->doc, ev->data.scalar.tag,
 		    ev->data.scalar.value, (int)ev->data.scalar.length,
+		    ev->data.scalar.tag != NULL && ev->data.scalar.style ==
+		    YAML_PLAIN_SCALAR_STYLE ? YAML_DOUBLE_QUOTED_SCALAR_STYLE :
 		    ev->data.scalar.style);
 		break;
 	case YAML_SEQUENCE_START_EVENT:

@@ -683,8 +683,8 @@ def build_cases(ctx):
              one(bad("title-list"), b"---\ndate: 2024-06-01 10:00:00 +0800\ntitle: [a, b]\n---\n\nBody.\n"),
              line=3),
         # --- dates
-        Case("date-empty", "`date:` empty (Jekyll: the file name's date)", CLEAN,
-             one(bad("date-empty"), post("Bad date-empty", date=b"")), title="Bad date-empty"),
+        Case("date-empty", "`date:` empty (Jekyll 4.3 refuses it, measured)", SKIPPED,
+             one(bad("date-empty"), post("Bad date-empty", date=b"")), line=3),
         Case("date-empty-quoted", "`date: \"\"`", SKIPPED,
              one(bad("date-empty-quoted"), post("Bad", date=b'""')), line=3),
         Case("date-offset-only", "`date: +0800` alone", SKIPPED,
@@ -695,11 +695,13 @@ def build_cases(ctx):
              one(bad("date-year-99999"), post("Bad", date=b"99999-01-01 10:00:00 +0800")), line=3),
         Case("date-offset-2500", "date with offset +2500", SKIPPED,
              one(bad("date-offset-2500"), post("Bad", date=b"2024-06-01 10:00:00 +2500")), line=3),
-        Case("name-date-invalid", "file names with impossible dates (2024-13-45, 2023-02-29)",
+        Case("name-date-invalid", "a file name with an impossible date (2024-13-45)",
              SKIPPED, lambda ctx, site: [put(site, "_posts/2024-13-45-name-date.md",
-                                             b"---\ntitle: \"Bad name date\"\n---\n\nBody.\n"),
-                                         put(site, "_posts/2023-02-29-name-date.md",
-                                             b"---\ntitle: \"Bad name date 2\"\n---\n\nBody.\n")]),
+                                             b"---\ntitle: \"Bad name date\"\n---\n\nBody.\n")]),
+        # Jekyll (Ruby's Time) rolls Feb 29 of a common year over to Mar 1, as measured.
+        Case("name-date-rollover", "a file name dated 2025-02-29 (Jekyll: Mar 1)", CLEAN,
+             one("_posts/2025-02-29-name-date.md", b"---\ntitle: \"Rolled name date\"\n---\n\n"
+                 b"Body.\n"), title="Rolled name date"),
         # --- categories and tags
         Case("cats-numbers", "categories and tags that are numbers", CLEAN,
              one(bad("cats-numbers"), post("Bad cats-numbers", extra=b"categories: 42\ntags: [1, 2.5, 0x1F]\n")),
