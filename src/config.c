@@ -465,6 +465,8 @@ apply_site(struct config_reader *r, struct config *cfg, yaml_node_t *root)
 	    "excerpt_separator"), "excerpt_separator");
 	set_list(r, &cfg->exclude, yamlu_get(r->doc, root, "exclude"),
 	    "exclude");
+	set_list(r, &cfg->include, yamlu_get(r->doc, root, "include"),
+	    "include");
 	set_bool(r, &cfg->future, yamlu_get(r->doc, root, "future"), "future");
 	apply_author(r, &cfg->author, yamlu_get(r->doc, root, "author"));
 
@@ -907,6 +909,7 @@ config_free(struct config *cfg)
 	free(cfg->excerpt_separator);
 	yamlu_free_list(cfg->markdown_ext);
 	yamlu_free_list(cfg->exclude);
+	yamlu_free_list(cfg->include);
 	free(cfg->feed_path);
 	yamlu_free_list(cfg->tags_only);
 	yamlu_free_list(cfg->tags_except);

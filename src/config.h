@@ -55,6 +55,7 @@ struct config {
 	char		*excerpt_separator;
 	char		**markdown_ext;	/* without dots */
 	char		**exclude;	/* site-relative paths not read */
+	char		**include;	/* ...read all the same */
 	int		 future;	/* publish future-dated posts now */
 	int64_t		 config_time;	/* newest config file's mtime: the
 					 * date of a feed without entries */

@@ -13,9 +13,11 @@
 #include "scan.h"
 #include "xmalloc.h"
 
-/* Folders never read for posts (Jekyll's default excludes). */
+/* Jekyll 4.3's Configuration::DEFAULT_EXCLUDES, added to any exclude:. */
 static const char *const default_excludes[] = {
-	"node_modules", "vendor", "gemfiles", NULL
+	".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock",
+	"node_modules", "vendor/bundle/", "vendor/cache/", "vendor/gems/",
+	"vendor/ruby/", NULL
 };
 
 /* One walk's fixed inputs. */
@@ -27,7 +29,9 @@ struct walker {
 };
 
 static int	walk(const struct walker *, const char *, int);
-static int	excluded(const struct config *, const char *);
+static int	pattern_matches(const char *, const char *, int);
+static int	list_matches(char *const *, const char *, int);
+static int	entry_skipped(const struct config *, const char *, int);
 static int	folder_skipped(const struct config *, const char *);
 static int	entry_cmp(const void *, const void *);
 static void	add_entry(struct scan_result *, const char *, const char *);
@@ -40,70 +44,97 @@ scan_ignored_name(const char *name)
 	size_t	 n = strlen(name);
 
 	return (name[0] == '.' || name[0] == '#' || name[0] == '~' ||
-	    (n > 0 && name[n - 1] == '~') || strcmp(name, "4913") == 0 ||
+	    (n > 0 && (name[n - 1] == '~' || name[n - 1] == '.')) ||
+	    strcmp(name, "4913") == 0 ||
 	    (n > 4 && strcmp(name + n - 4, ".swp") == 0));
 }
 
 /*
- * Whether a site-relative path is excluded by configuration: it is, or
- * lies below, an exclude entry, or matches one that is a glob.
+ * Whether an exclude: or include: pattern matches the entry at rel, as
+ * Jekyll's EntryFilter#glob_include? does: File.fnmatch? without
+ * FNM_PATHNAME ('*' crosses '/'), or a plain string prefix ("news" also
+ * covers "newsletter/"), or a folder given with its trailing slash.
  */
 static int
-excluded(const struct config *cfg, const char *rel)
+pattern_matches(const char *pattern, const char *rel, int isdir)
 {
-	char	**p;
 	size_t	 n;
-	int	 i;
 
-	for (i = 0; default_excludes[i] != NULL; i++) {
-		n = strlen(default_excludes[i]);
-		if (strncmp(rel, default_excludes[i], n) == 0 &&
-		    (rel[n] == '\0' || rel[n] == '/'))
-			return (1);
-	}
-	for (p = cfg->exclude; p != NULL && *p != NULL; p++) {
-		n = strlen(*p);
-		while (n > 0 && (*p)[n - 1] == '/')
-			n--;
-		if (n > 0 && strncmp(rel, *p, n) == 0 &&
-		    (rel[n] == '\0' || rel[n] == '/'))
-			return (1);
-		if (strpbrk(*p, "*?[") != NULL && fnmatch(*p, rel, 0) == 0)
+	while (*pattern == '/')
+		pattern++;
+	if ((n = strlen(pattern)) == 0)
+		return (0);
+	if (strncmp(rel, pattern, n) == 0 || fnmatch(pattern, rel, 0) == 0)
+		return (1);
+	return (isdir && pattern[n - 1] == '/' && strlen(rel) == n - 1 &&
+	    strncmp(rel, pattern, n - 1) == 0);
+}
+
+/* Whether any pattern of a list matches the entry at rel. */
+static int
+list_matches(char *const *list, const char *rel, int isdir)
+{
+	for (; list != NULL && *list != NULL; list++) {
+		if (pattern_matches(*list, rel, isdir))
 			return (1);
 	}
 	return (0);
 }
 
 /*
- * Whether a full walk would leave site-relative folder rel out: a hidden,
- * backup or underscore name on the way (_posts aside), an excluded path,
- * or the output folder.  A folder that appears while feedd watches must
- * be treated exactly as a build treats it.
+ * Jekyll's EntryFilter for the entry at site-relative path rel: skipped
+ * when its name is hidden, backup or underscore (a _posts folder aside),
+ * or it is excluded (exclude: and Jekyll's defaults) -- unless include:
+ * lets it in, which also lets in hidden and underscore names.  Editor
+ * droppings are skipped always.
+ */
+static int
+entry_skipped(const struct config *cfg, const char *rel, int isdir)
+{
+	const char	*name = strrchr(rel, '/') != NULL ?
+	    strrchr(rel, '/') + 1 : rel;
+	size_t		 n = strlen(name);
+	int		 i;
+
+	if (strcmp(name, "4913") == 0 || (n > 4 &&
+	    strcmp(name + n - 4, ".swp") == 0))
+		return (1);
+	if (list_matches(cfg->include, rel, isdir))
+		return (0);
+	if (scan_ignored_name(name) || (name[0] == '_' &&
+	    !(isdir && strcmp(name, "_posts") == 0)))
+		return (1);
+	for (i = 0; default_excludes[i] != NULL; i++) {
+		if (pattern_matches(default_excludes[i], rel, isdir))
+			return (1);
+	}
+	return (list_matches(cfg->exclude, rel, isdir));
+}
+
+/*
+ * Whether a full walk would leave site-relative folder rel out: a
+ * skipped entry on the way, or the output folder.  A folder that appears
+ * while feedd watches must be treated exactly as a build treats it.
  */
 static int
 folder_skipped(const struct config *cfg, const char *rel)
 {
-	const char	*p = rel, *slash;
-	char		*name, *path;
+	const char	*slash;
+	char		*prefix, *path;
 	int		 skip = 0;
 
-	if (*rel == '\0')
-		return (0);
-	for (;;) {
-		slash = strchr(p, '/');
-		name = slash != NULL ? xstrndup(p, (size_t)(slash - p)) :
-		    xstrdup(p);
-		if (*name == '\0' || scan_ignored_name(name) ||
-		    (name[0] == '_' && strcmp(name, "_posts") != 0))
-			skip = 1;
-		free(name);
-		if (skip || slash == NULL)
+	for (slash = rel; *rel != '\0' && !skip; slash++) {
+		slash = strchr(slash, '/');
+		prefix = slash != NULL ? xstrndup(rel, (size_t)(slash - rel)) :
+		    xstrdup(rel);
+		skip = *prefix == '\0' || entry_skipped(cfg, prefix, 1);
+		free(prefix);
+		if (slash == NULL)
 			break;
-		p = slash + 1;
 	}
-	if (!skip) {
+	if (!skip && *rel != '\0') {
 		xasprintf(&path, "%s/%s", cfg->site_dir, rel);
-		skip = excluded(cfg, rel) || strcmp(path, cfg->output_real) == 0;
+		skip = strcmp(path, cfg->output_real) == 0;
 		free(path);
 	}
 	return (skip);
@@ -172,8 +203,7 @@ walk(const struct walker *wk, const char *rel, int posts)
 
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0 ||
-		    scan_ignored_name(de->d_name))
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		if (*rel == '\0')
 			childrel = xstrdup(de->d_name);
@@ -187,19 +217,16 @@ walk(const struct walker *wk, const char *rel, int posts)
 		if ((de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
 		    lstat(path, &st) == 0 && S_ISLNK(st.st_mode))) &&
 		    strcmp(de->d_name, "_posts") == 0 &&
-		    !excluded(cfg, childrel))
+		    !entry_skipped(cfg, childrel, 1))
 			log_warnx("%s: a symbolic link; its posts are not read "
 			    "(links are not followed)", path);
-		if (isdir) {
-			if (strcmp(path, cfg->output_real) == 0 ||
-			    excluded(cfg, childrel))
-				;
-			else if (strcmp(de->d_name, "_posts") == 0)
-				walk(wk, childrel, 1);
-			else if (de->d_name[0] != '_')
-				walk(wk, childrel, posts);
-		} else if (posts && de->d_name[0] != '_' &&
-		    post_is_post_name(cfg, de->d_name)) {
+		if (entry_skipped(cfg, childrel, isdir) ||
+		    strcmp(path, cfg->output_real) == 0)
+			;
+		else if (isdir)
+			walk(wk, childrel, posts || strcmp(de->d_name,
+			    "_posts") == 0);
+		else if (posts && post_is_post_name(cfg, de->d_name)) {
 			/* Links and FIFOs too: post_load names them. */
 			add_entry(wk->res, path, childrel);
 		}
@@ -215,19 +242,17 @@ walk(const struct walker *wk, const char *rel, int posts)
 int
 scan_is_post(const struct config *cfg, const char *rel)
 {
-	const char	*p = rel, *slash;
-	int		 posts = 0;
+	const char	*base = strrchr(rel, '/');
+	char		*dir;
+	int		 ok;
 
-	while ((slash = strchr(p, '/')) != NULL) {
-		if ((size_t)(slash - p) == 6 && strncmp(p, "_posts", 6) == 0)
-			posts = 1;
-		else if (*p == '_' || scan_ignored_name(p) || slash == p)
-			return (0);
-		p = slash + 1;
-	}
-	if (!posts || *p == '_' || scan_ignored_name(p) || excluded(cfg, rel))
+	if (base == NULL)
 		return (0);
-	return (post_is_post_name(cfg, p));
+	dir = xstrndup(rel, (size_t)(base - rel));
+	ok = in_posts(dir) && !folder_skipped(cfg, dir) &&
+	    !entry_skipped(cfg, rel, 0) && post_is_post_name(cfg, base + 1);
+	free(dir);
+	return (ok);
 }
 
 /* qsort order of entries by relative path. */

@@ -341,18 +341,18 @@ handle(struct watch *w, const struct inotify_event *ev,
 		return;
 	if (dir == NULL || strncmp(dir, w->root, w->rootlen) != 0)
 		return;		/* a watch from before a reset */
-	if (scan_ignored_name(ev->name))
-		return;
 	dirlen = strlen(dir) - w->rootlen;
 	xasprintf(&rel, "%.*s%s", (int)dirlen, dir + w->rootlen, ev->name);
 
 	if (ev->mask & IN_ISDIR) {
 		/* A new folder is watched, then read, when it is scanned. */
-		if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
-			if (ev->name[0] != '_' || strcmp(ev->name, "_posts") == 0)
-				strmap_put(ch->folders, rel, w);
-		} else if (ev->mask & (IN_MOVED_FROM | IN_DELETE))
-			ch->resync = 1;
+		/* Whether a build would read it is scan's to say
+		 * (exclude:, include:, hidden names...). */
+		if (ev->mask & (IN_CREATE | IN_MOVED_TO))
+			strmap_put(ch->folders, rel, w);
+		else if ((ev->mask & (IN_MOVED_FROM | IN_DELETE)) &&
+		    strmap_get(w->watched, rel) != NULL)
+			ch->resync = 1;	/* a folder feedd reads went away */
 	} else if (dirlen == 0 && strcmp(ev->name, "_config.yml") == 0) {
 		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
 		    IN_MOVED_FROM))

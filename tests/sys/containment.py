@@ -425,7 +425,7 @@ def g_excluded(c):
     out = c.path("out")
     d = c.daemon(site, out)
     w0 = watches(d.proc.pid)
-    for rel in ("node_modules/pkg/_posts", "drafts/_posts", "vendor/x/_posts"):
+    for rel in ("node_modules/pkg/_posts", "drafts/_posts", "vendor/bundle/x/_posts"):
         os.makedirs(os.path.join(site, rel))
         write(os.path.join(site, rel, "2024-08-01-hidden.md"), post("Hidden", cats="hidden"))
     for i in range(300):
