@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "defaults.h"
 #include "datetime.h"
 #include "feedwrite.h"
 #include "index.h"
@@ -161,11 +162,20 @@ static int
 cmd_check_config(const struct options *o)
 {
 	struct config	*cfg;
+	char		*sets;
 
 	if ((cfg = config_open(&o->ov)) == NULL)
 		return (EXIT_USAGE);
 	printf("configuration OK: site %s, feeds into %s\n", cfg->site_dir,
 	    cfg->output_dir);
+	if ((sets = defaults_describe(cfg->defaults)) != NULL) {
+		printf("front-matter defaults (each set's scope, and the keys "
+		    "it gives the posts it covers):\n%s", sets);
+		free(sets);
+	}
+	if (cfg->collection_permalink != NULL)
+		printf("collections.posts.permalink: %s\n",
+		    cfg->collection_permalink);
 	config_free(cfg);
 	return (EXIT_OK);
 }
