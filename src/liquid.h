@@ -42,8 +42,8 @@
  *   through an unknown filter unchanged; here the {{ }} is dropped.
  * - Markup only Liquid's lax parser reads ({{ "a" "b" }}, {{ 1e3 }},
  *   {% if 1 == %}) is a syntax error here.
- * - markdownify uses md4c (CommonMark with GitHub's extensions), not
- *   kramdown; smartify returns its input.
+ * - markdownify and smartify are feedd's kramdown-shaped Markdown and
+ *   typography (markdown.h, smarty.h), not kramdown itself.
  * - Integers past 64 bits become Floats (Ruby has Bignums); case mapping
  *   is Unicode's simple one ("ß" | upcase stays "ß").
  * - date reads a subset of Ruby's Time.parse (ISO 8601 forms,

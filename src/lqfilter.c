@@ -9,7 +9,6 @@
  */
 #include <ctype.h>
 #include <math.h>
-#include <md4c-html.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,8 @@
 #include "buf.h"
 #include "lqfilter.h"
 #include "lqvalue.h"
+#include "markdown.h"
+#include "smarty.h"
 #include "text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -87,7 +88,6 @@ static int		 merge_sort(struct lq_value **, size_t,
 			    int (*)(const struct lq_value *,
 			    const struct lq_value *, struct call *, int *),
 			    struct call *);
-static void		 md_output(const MD_CHAR *, MD_SIZE, void *);
 static void		 transliterate(struct buf *, const char *, size_t);
 
 static filter_fn f_size, f_case, f_escape, f_escape_once, f_xml_escape,
@@ -2642,39 +2642,38 @@ f_concat(const struct lq_value *in, struct call *c)
 }
 
 /* md4c's output callback. */
-static void
-md_output(const MD_CHAR *text, MD_SIZE size, void *arg)
-{
-	buf_add(arg, text, size);
-}
-
-/* markdownify: Markdown to HTML with md4c (Jekyll uses kramdown). */
+/* markdownify: Markdown to HTML as kramdown writes it (markdown.h). */
 static struct lq_value *
 f_markdownify(const struct lq_value *in, struct call *c)
 {
 	struct buf	 b = BUF_INIT;
 	size_t		 len;
-	char		*s = str(in, &len, c);
+	char		*s = str(in, &len, c), *smart;
 
 	buf_add(&b, "", 0);
-	if (md_html(s, (MD_SIZE)len, md_output, &b, MD_DIALECT_GITHUB, 0) !=
-	    0) {
+	if (markdown_html(s, len, &b) != 0) {
 		buf_reset(&b);
 		buf_add(&b, s, len);
 	}
 	free(s);
+	smart = smarty_html(b.data);
+	buf_reset(&b);
+	buf_adds(&b, smart);
+	free(smart);
 	return (done(&b, c));
 }
 
-/* smartify: the text unchanged (no SmartyPants). */
+/* smartify: kramdown's typography (smarty.h). */
 static struct lq_value *
 f_smartify(const struct lq_value *in, struct call *c)
 {
 	struct buf	 b = BUF_INIT;
 	size_t		 len;
-	char		*s = str(in, &len, c);
+	char		*s = str(in, &len, c), *smart;
 
-	buf_add(&b, s, len);
+	smart = smarty_text(s);
+	buf_adds(&b, smart);
+	free(smart);
 	free(s);
 	return (done(&b, c));
 }

@@ -2,7 +2,6 @@
  * Markdown and HTML bodies to feed content.
  */
 #include <ctype.h>
-#include <md4c-html.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,24 +9,18 @@
 #include "htmlclean.h"
 #include "htmlurl.h"
 #include "liquid.h"
+#include "markdown.h"
 #include "render.h"
 #include "smarty.h"
 #include "text.h"
 #include "xmalloc.h"
 
-static void	md_output(const MD_CHAR *, MD_SIZE, void *);
 static char	*to_html(const char *, size_t, enum render_format,
 		    const struct liquid_stash *);
 static void	add_link_definitions(struct buf *, const char *,
 		    const char *);
 static char	*trimmed(const char *);
 
-/* md4c's output callback: append to a buffer. */
-static void
-md_output(const MD_CHAR *text, MD_SIZE size, void *arg)
-{
-	buf_add(arg, text, size);
-}
 
 /*
  * Body to HTML, without link rewriting: Markdown with kramdown's
@@ -45,11 +38,7 @@ to_html(const char *body, size_t len, enum render_format format,
 		buf_add(&out, body, len);
 		return (buf_take(&out));
 	}
-	/* GitHub's tables, strikethrough and task lists, but no bare URL,
-	 * www. or e-mail address made a link: kramdown makes none, and one
-	 * inside a link's text would be a link inside a link. */
-	if (md_html(body, (MD_SIZE)len, md_output, &out, MD_FLAG_TABLES |
-	    MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS, 0) != 0) {
+	if (markdown_html(body, len, &out) != 0) {
 		/* md4c fails only on allocation; keep the text visible. */
 		buf_reset(&out);
 		buf_add(&out, body, len);

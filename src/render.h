@@ -1,7 +1,6 @@
 /*
- * Post bodies to feed HTML: Markdown through md4c (CommonMark with GitHub's
- * tables, strikethrough and task lists, but no bare-URL links, as in
- * kramdown) with kramdown's typography, HTML as it is; then balanced and
+ * Post bodies to feed HTML: Markdown as kramdown writes it (markdown.h)
+ * with kramdown's typography (smarty.h), HTML as it is; then balanced and
  * cleaned (htmlclean.h) and every relative link made absolute.
  */
 #ifndef FEEDD_RENDER_H

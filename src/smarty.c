@@ -44,6 +44,7 @@ static int	is_punct(int);
 static int	is_close(int);
 static size_t	char_len(const char *, size_t, size_t);
 static int	at(const struct scan *, size_t);
+static int	entity_at(const char *, size_t);
 static void	emit(const struct scan *, size_t, size_t);
 static void	quote(const struct scan *, int, int);
 static size_t	smart_quote(const struct scan *, size_t);
@@ -108,6 +109,20 @@ at(const struct scan *sc, size_t i)
 	return (i < sc->n ? (unsigned char)sc->s[i] : -1);
 }
 
+/* Whether an entity (&name; or &#123;) starts at s, n bytes long. */
+static int
+entity_at(const char *s, size_t n)
+{
+	size_t	 i = 1;
+
+	if (i < n && s[i] == '#')
+		i++;
+	while (i < n && i < 32 && ((s[i] >= 'a' && s[i] <= 'z') ||
+	    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return (i > 1 && i < n && s[i] == ';');
+}
+
 /* Emit bytes [from, to) as text. */
 static void
 emit(const struct scan *sc, size_t from, size_t to)
@@ -119,7 +134,8 @@ emit(const struct scan *sc, size_t from, size_t to)
 			buf_adds(sc->out, "&lt;");
 		else if (sc->html && sc->s[i] == '>')
 			buf_adds(sc->out, "&gt;");
-		else if (sc->html && sc->s[i] == '&')
+		else if (sc->html && sc->s[i] == '&' && !entity_at(sc->s + i,
+		    sc->n - i))
 			buf_adds(sc->out, "&amp;");
 		else if (sc->html && sc->s[i] == '"')
 			buf_adds(sc->out, "&quot;");

@@ -15,7 +15,6 @@
  * (an unknown tag, a syntax error, a runtime error) or runs away (the
  * bounds): there the output and diagnostics are this module's design.
  */
-#include <md4c-html.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "../../src/datetime.h"
 #include "../../src/liquid.h"
 #include "../../src/lqvalue.h"
+#include "../../src/markdown.h"
 #include "../../src/xmalloc.h"
 #include "../../src/yamlu.h"
 #include "test.h"
@@ -67,7 +67,6 @@ static void		 check_bounds(struct lq_value *);
 static void		 check_stash(struct lq_value *);
 static void		 check_scalars(void);
 static void		 check_values(void);
-static void		 md_out(const MD_CHAR *, MD_SIZE, void *);
 
 #define NELEM(a)	(sizeof (a) / sizeof (a)[0])
 
@@ -1216,12 +1215,6 @@ check_bounds(struct lq_value *site)
 	CHECK((clock() - start) / CLOCKS_PER_SEC < 20);
 }
 
-/* md4c's output callback. */
-static void
-md_out(const MD_CHAR *text, MD_SIZE size, void *arg)
-{
-	buf_add(arg, text, size);
-}
 
 /*
  * The highlight stash survives Markdown: without it md4c ends the HTML
@@ -1250,8 +1243,7 @@ check_stash(struct lq_value *site)
 	buf_add(&text, "", 0);
 	CHECK(liquid_render(post, strlen(post), 1, &env, &text, &diag) == 0);
 	buf_add(&html, "", 0);
-	CHECK(md_html(text.data, (MD_SIZE)text.len, md_out, &html,
-	    MD_DIALECT_GITHUB, 0) == 0);
+	CHECK(markdown_html(text.data, text.len, &html) == 0);
 	CHECK(strstr(html.data, "<p>b = &lt;2&gt;</code></pre></figure></p>")
 	    != NULL);
 
@@ -1263,8 +1255,7 @@ check_stash(struct lq_value *site)
 	CHECK(liquid_render(post, strlen(post), 1, &env, &text, &diag) == 0);
 	CHECK(liquid_stash_count(env.stash) == 2);
 	CHECK(strstr(text.data, "<figure") == NULL);
-	CHECK(md_html(text.data, (MD_SIZE)text.len, md_out, &html,
-	    MD_DIALECT_GITHUB, 0) == 0);
+	CHECK(markdown_html(text.data, text.len, &html) == 0);
 	done = liquid_unstash(env.stash, html.data);
 	CHECK_STR(done, want);
 	free(done);

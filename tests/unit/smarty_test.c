@@ -93,8 +93,8 @@ check_html(void)
 		  "<!-- it's -->done</p>",
 		  "<p><code>don't \"touch\"</code> <pre>x -- y</pre> "
 		  "<!-- it's -->done</p>" },
-		{ "<p>a &lt;&lt; b &amp; c</p>",
-		  "<p>a \u00AB\u00A0b &amp; c</p>" },
+		{ "<p>a &lt;&lt; b &amp; c &mdash; &#8212; &#x2014;</p>",
+		  "<p>a \u00AB\u00A0b &amp; c &mdash; &#8212; &#x2014;</p>" },
 	};
 	char	*out;
 	size_t	 i;
