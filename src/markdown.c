@@ -1,6 +1,7 @@
 /*
  * Markdown to kramdown-shaped HTML over md4c's parser.
  */
+#include <ctype.h>
 #include <md4c.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,11 +33,15 @@ struct renderer {
 	size_t		*lists;		/* where each open list's name ends, */
 	size_t		 nlists;	/* or SIZE_MAX once it has its class */
 	size_t		 lists_cap;
+	int		 span_closed;	/* the last event closed a span */
+	size_t		 img_end;	/* ...an image, whose " />" is here */
 };
 
 static void	escape(struct buf *, const char *, size_t, int);
 static void	open_list(struct renderer *, const char *);
 static void	mark_task_list(struct renderer *);
+static void	insert(struct buf *, size_t, const char *, size_t);
+static void	ial_attributes(struct buf *, const char *, size_t);
 static void	attribute(struct buf *, const MD_ATTRIBUTE *);
 static char	*attribute_string(const MD_ATTRIBUTE *);
 static void	heading_id(struct renderer *, struct buf *);
@@ -163,17 +168,82 @@ static void
 mark_task_list(struct renderer *r)
 {
 	static const char class[] = " class=\"task-list\"";
-	size_t	 at;
 
 	if (r->nlists == 0 || r->lists[r->nlists - 1] == SIZE_MAX)
 		return;
-	at = r->lists[r->nlists - 1];
-	buf_reserve(r->out, sizeof class - 1);
-	memmove(r->out->data + at + sizeof class - 1, r->out->data + at,
-	    r->out->len - at + 1);
-	memcpy(r->out->data + at, class, sizeof class - 1);
-	r->out->len += sizeof class - 1;
+	insert(r->out, r->lists[r->nlists - 1], class, sizeof class - 1);
 	r->lists[r->nlists - 1] = SIZE_MAX;
+}
+
+/* Insert n bytes into b at offset at. */
+static void
+insert(struct buf *b, size_t at, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memmove(b->data + at + n, b->data + at, b->len - at + 1);
+	memcpy(b->data + at, s, n);
+	b->len += n;
+}
+
+/*
+ * Append the attributes of an inline attribute list's inside
+ * (".a #id key=\"v\" k='v'") as kramdown writes them: in their order,
+ * the classes joined where the first one stood; an unquoted value is
+ * ignored, as kramdown ignores it.  Values are escaped.
+ */
+static void
+ial_attributes(struct buf *out, const char *s, size_t n)
+{
+	struct buf	 classes = BUF_INIT;
+	const char	*end = s + n, *name, *value;
+	size_t		 name_len, class_at = SIZE_MAX;
+	char		 kind, quote;
+
+	while (s < end) {
+		kind = *s == '.' || *s == '#' ? *s++ : '=';
+		for (name = s; s < end && (isalnum((unsigned char)*s) ||
+		    *s == '-' || *s == '_' || *s == ':'); s++)
+			;
+		name_len = (size_t)(s - name);
+		if (name_len == 0) {
+			s++;
+			continue;
+		}
+		if (kind == '.') {
+			if (class_at == SIZE_MAX)
+				class_at = out->len;
+			else
+				buf_addc(&classes, ' ');
+			buf_add(&classes, name, name_len);
+		} else if (kind == '#') {
+			buf_adds(out, " id=\"");
+			escape(out, name, name_len, 1);
+			buf_addc(out, '"');
+		} else if (end - s >= 2 && s[0] == '=' &&
+		    (s[1] == '"' || s[1] == '\'')) {
+			quote = s[1];
+			value = s += 2;
+			while (s < end && *s != quote)
+				s++;
+			buf_addc(out, ' ');
+			buf_add(out, name, name_len);
+			buf_adds(out, "=\"");
+			escape(out, value, (size_t)(s - value), 1);
+			buf_addc(out, '"');
+			if (s < end)
+				s++;
+		}
+	}
+	if (class_at != SIZE_MAX) {
+		struct buf attribute = BUF_INIT;
+
+		buf_adds(&attribute, " class=\"");
+		escape(&attribute, classes.data, classes.len, 1);
+		buf_addc(&attribute, '"');
+		insert(out, class_at, attribute.data, attribute.len);
+		buf_free(&attribute);
+	}
+	buf_free(&classes);
 }
 
 static int
@@ -184,6 +254,8 @@ enter_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	MD_BLOCK_LI_DETAIL *li;
 	MD_BLOCK_TD_DETAIL *td;
 
+	r->span_closed = 0;
+	r->img_end = SIZE_MAX;
 	switch (type) {
 	case MD_BLOCK_DOC:
 		break;
@@ -269,6 +341,8 @@ leave_block(MD_BLOCKTYPE type, void *detail, void *arg)
 	struct renderer	*r = arg;
 
 	(void)detail;
+	r->span_closed = 0;
+	r->img_end = SIZE_MAX;
 	switch (type) {
 	case MD_BLOCK_DOC:
 	case MD_BLOCK_HR:
@@ -335,6 +409,8 @@ enter_span(MD_SPANTYPE type, void *detail, void *arg)
 	MD_SPAN_A_DETAIL *a;
 	MD_SPAN_IMG_DETAIL *img;
 
+	r->span_closed = 0;
+	r->img_end = SIZE_MAX;
 	/* Inside an image only text counts: it is the alt text. */
 	if (r->image > 0) {
 		if (type == MD_SPAN_IMG)
@@ -389,6 +465,8 @@ leave_span(MD_SPANTYPE type, void *detail, void *arg)
 	struct renderer	*r = arg;
 
 	(void)detail;
+	r->span_closed = 1;
+	r->img_end = SIZE_MAX;
 	if (r->image > 0) {
 		if (type != MD_SPAN_IMG || --r->image > 0)
 			return (0);
@@ -399,6 +477,7 @@ leave_span(MD_SPANTYPE type, void *detail, void *arg)
 		buf_addc(r->out, '"');
 		if (r->img_title != NULL)
 			buf_addf(r->out, " title=\"%s\"", r->img_title);
+		r->img_end = r->out->len;
 		buf_adds(r->out, " />");
 		free(r->img_src);
 		free(r->img_title);
@@ -433,6 +512,30 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *arg)
 {
 	struct renderer	*r = arg;
 	struct buf	*b = r->image > 0 ? &r->alt : r->out;
+	const char	*end;
+
+	/*
+	 * An attribute list right after a span ("![x](a.png){: width=1}")
+	 * is kramdown's span IAL: consumed, not shown.
+	 */
+	if (r->span_closed && type == MD_TEXT_NORMAL && n > 2 &&
+	    s[0] == '{' && s[1] == ':' &&
+	    (end = memchr(s, '}', n)) != NULL) {
+		if (r->img_end != SIZE_MAX) {
+			struct buf attributes = BUF_INIT;
+
+			ial_attributes(&attributes, s + 2,
+			    (size_t)(end - s - 2));
+			if (attributes.len > 0)
+				insert(r->out, r->img_end, attributes.data,
+				    attributes.len);
+			buf_free(&attributes);
+		}
+		n -= (MD_SIZE)(end + 1 - s);
+		s = end + 1;
+	}
+	r->span_closed = 0;
+	r->img_end = SIZE_MAX;
 
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
@@ -517,6 +620,7 @@ markdown_html(const char *s, size_t len, struct buf *out)
 	parser.text = text;
 	memset(&r, 0, sizeof r);
 	r.doc = r.out = out;
+	r.img_end = SIZE_MAX;
 	r.ids = strmap_create();
 	buf_add(&src, "", 0);
 	drop_attribute_lines(&src, s, len);

@@ -13,9 +13,10 @@
  * - ordered lists ignore their start number, as kramdown does; task
  *   list items and table cells carry kramdown's attributes;
  * - void elements are written XHTML style (<br />, <hr />, <img ... />);
- * - a line holding only an inline attribute list ({: .class}, {:toc})
- *   is dropped, as kramdown consumes it (the attributes are not
- *   applied);
+ * - an inline attribute list right after an image
+ *   (![a](x.png){: width="50%"}) gives the image its attributes; one
+ *   after another span, or on a line of its own ({: .class}, {:toc}),
+ *   is dropped, as kramdown consumes it, without being applied;
  * - GitHub's tables, strikethrough and task lists are read, but no bare
  *   URL, www. name or e-mail address becomes a link (kramdown makes
  *   none; one in a link's text would make a link inside a link);

@@ -142,6 +142,10 @@ check_measured(void)
 	  "> quoted *em* **strong** ~~del~~\n",
 	  "<blockquote>\n  <p>quoted <em>em</em> <strong>strong</strong> "
 	  "<del>del</del></p>\n</blockquote>" },
+	{ "attribute list after an image",
+	  "![a](/x.png){: style=\"float: left\" .c1 #i .c2 width=50%}\n",
+	  "<p><img src=\"/x.png\" alt=\"a\" style=\"float: left\" "
+	  "class=\"c1 c2\" id=\"i\" /></p>" },
 	{ "typography",
 	  "\"Double\" and 'single', it's -- and --- and ...\n",
 	  "<p>\u201CDouble\u201D and \u2018single\u2019, it\u2019s \u2013 and "
@@ -164,8 +168,9 @@ check_measured(void)
 }
 
 /*
- * kramdown consumes a line holding only an attribute list; feedd drops
- * it (without applying it), except inside code.
+ * kramdown consumes a line holding only an attribute list, and one right
+ * after a span; feedd drops them (applying only an image's), except in
+ * code.
  */
 static void
 check_attribute_lines(void)
@@ -175,6 +180,10 @@ check_attribute_lines(void)
 	got = render("A paragraph.\n{: .note}\n\n{:toc}\n");
 	CHECK(got != NULL && strstr(got, "{:") == NULL);
 	CHECK(got != NULL && strstr(got, "A paragraph.") != NULL);
+	free(got);
+	got = render("*em*{: .x} and [l](/y){: .z} text\n");
+	CHECK(got != NULL && strstr(got, "{:") == NULL);
+	CHECK(got != NULL && strstr(got, "</a> text") != NULL);
 	free(got);
 	got = render("```\n{: .kept}\n```\n");
 	CHECK(got != NULL && strstr(got, "{: .kept}") != NULL);
