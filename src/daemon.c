@@ -451,6 +451,7 @@ start_site(struct daemon *d, struct config *cfg, struct outdir *out)
 		return (-1);
 	}
 	d->idx = index_create();
+	scan_inputs(cfg, on_folder, d);
 	rc = site_load(cfg, NULL, d->idx, now, &st, on_folder, d);
 	report_unwatched(d);
 	if (rc != 0)
@@ -568,6 +569,7 @@ flush(struct daemon *d)
 		log_info("resynchronising with the site folder");
 		if (watch_reset(d->watch, &cause) != 0)
 			fatalx("%s", cause);
+		scan_inputs(d->cfg, on_folder, d);
 		site_reconcile(d->cfg, d->idx, now, &st, on_folder, d);
 		report_unwatched(d);
 		reread = st.loaded + st.removed;

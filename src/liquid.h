@@ -38,8 +38,8 @@
  * - Tags cycle, increment, decrement, echo, liquid, render, tablerow,
  *   ifchanged and "offset: continue" are reported and removed; so are
  *   the filters not in lqfilter.c (group_by, where_exp, find, sample,
- *   push, pop, shift, base64_*, sort_natural...).  Jekyll passes a value
- *   through an unknown filter unchanged; here the {{ }} is dropped.
+ *   push, pop, shift, base64_*, sort_natural...).  As in Jekyll, a
+ *   value goes through an unknown filter unchanged; here with a report.
  * - Markup only Liquid's lax parser reads ({{ "a" "b" }}, {{ 1e3 }},
  *   {% if 1 == %}) is a syntax error here.
  * - markdownify and smartify are feedd's kramdown-shaped Markdown and

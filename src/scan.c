@@ -37,6 +37,15 @@ static int	entry_cmp(const void *, const void *);
 static void	add_entry(struct scan_result *, const char *, const char *);
 static int	in_posts(const char *);
 
+/* Folders read besides posts, relative to the site. */
+static const char *const input_folders[] = { "_data", "_includes" };
+
+/* Deeper than this, scan_inputs stops (sitedata reads no deeper). */
+#define INPUT_MAX_DEPTH	16
+
+static void	walk_input(const char *, const char *, int, scan_folder_fn,
+		    void *);
+
 /* Names Jekyll's EntryFilter skips, plus editor droppings. */
 int
 scan_ignored_name(const char *name)
@@ -295,4 +304,57 @@ scan_result_free(struct scan_result *res)
 	}
 	free(res->entries);
 	memset(res, 0, sizeof *res);
+}
+
+int
+scan_is_input(const char *rel)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof input_folders / sizeof input_folders[0]; i++) {
+		n = strlen(input_folders[i]);
+		if (strncmp(rel, input_folders[i], n) == 0 &&
+		    (rel[n] == '\0' || rel[n] == '/'))
+			return (1);
+	}
+	return (0);
+}
+
+void
+scan_inputs(const struct config *cfg, scan_folder_fn on_folder, void *arg)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof input_folders / sizeof input_folders[0]; i++)
+		walk_input(cfg->site_dir, input_folders[i], 0, on_folder, arg);
+}
+
+/* Give folder rel of site_dir, and the folders below it, to on_folder. */
+static void
+walk_input(const char *site_dir, const char *rel, int depth,
+    scan_folder_fn on_folder, void *arg)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*dir;
+	char		*path, *sub;
+
+	xasprintf(&path, "%s/%s", site_dir, rel);
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    (dir = opendir(path)) == NULL) {
+		free(path);
+		return;
+	}
+	on_folder(rel, arg);
+	while (depth < INPUT_MAX_DEPTH && (de = readdir(dir)) != NULL) {
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&sub, "%s/%s", rel, de->d_name);
+		walk_input(site_dir, sub, depth + 1, on_folder, arg);
+		free(sub);
+	}
+	closedir(dir);
+	free(path);
 }

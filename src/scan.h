@@ -45,6 +45,18 @@ int	scan_site(const struct config *, const char *subdir,
  */
 int	scan_is_post(const struct config *, const char *);
 
+/*
+ * The folders a build reads besides posts: _data (site.data, authors)
+ * and _includes (Liquid's include), each with its sub-folders, given to
+ * on_folder parent first.  Links are not followed, as their readers
+ * follow none.
+ */
+void	scan_inputs(const struct config *, scan_folder_fn on_folder,
+	    void *arg);
+
+/* Whether a site-relative path is one of those folders or inside one. */
+int	scan_is_input(const char *);
+
 /* Free the entries of a result. */
 void	scan_result_free(struct scan_result *);
 

@@ -344,7 +344,13 @@ handle(struct watch *w, const struct inotify_event *ev,
 	dirlen = strlen(dir) - w->rootlen;
 	xasprintf(&rel, "%.*s%s", (int)dirlen, dir + w->rootlen, ev->name);
 
-	if (ev->mask & IN_ISDIR) {
+	if (scan_is_input(rel)) {
+		/* _data or _includes: what every post may read. */
+		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
+		    IN_MOVED_FROM) || (ev->mask & (IN_ISDIR | IN_CREATE)) ==
+		    (IN_ISDIR | IN_CREATE))
+			ch->config = 1;
+	} else if (ev->mask & IN_ISDIR) {
 		/* A new folder is watched, then read, when it is scanned. */
 		/* Whether a build would read it is scan's to say
 		 * (exclude:, include:, hidden names...). */

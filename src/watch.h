@@ -1,7 +1,8 @@
 /*
  * Watching the site's folders with libinotifytools, and turning raw
  * events into what changed: post files to re-read, new folders to watch
- * and scan, a changed _config.yml, or "events were lost, resync".
+ * and scan, a changed _config.yml, _data or _includes, or "events were
+ * lost, resync".
  *
  * Every inotifytools_* call of feedd lives in this file.  The library
  * keeps global state, so there is at most one struct watch at a time.
@@ -21,7 +22,7 @@ struct watch_changes {
 	struct strmap	*folders;	/* new site-relative folders to scan */
 	struct strmap	*removed;	/* output-relative files that went away */
 	int		 resync;	/* events lost or folders moved */
-	int		 config;	/* the site's _config.yml changed */
+	int		 config;	/* _config.yml, _data or _includes changed */
 	int		 root_gone;	/* the site folder itself went away */
 	int		 output_gone;	/* a watched output folder went away */
 };

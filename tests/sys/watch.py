@@ -756,6 +756,49 @@ class WatchTest:
         self.check_reload(n, "fixed _config.yml")
         self.converge("after fixing _config.yml")
 
+    def s11b_site_inputs(self):
+        """_data and _includes feed Liquid in posts: a change to either, in a folder
+        made after the start or below it, reaches the feeds as a fresh build has it."""
+        feed = self.f("feed/wdata.xml")
+
+        def has(text):
+            try:
+                return text in open(feed, encoding="utf-8").read()
+            except OSError:
+                return False
+
+        def step(what, text, change):
+            self.settle(quiet=0.3)
+            change()
+            wait_until(lambda: has(text), "%r in feed/wdata.xml after %s" % (text, what),
+                       alive=self.alive)
+            self.converge("after " + what)
+
+        write(os.path.join(self.site, "_posts", "2024-05-01-data.md"),
+              post_text("Data", "2024-05-01 10:00:00 +0800", "wdata", body=(
+                  "Lead {{ site.data.team.lead }}; chief {{ site.data.people.ceo.name }}; "
+                  "{% include note.html who=\"x\" %}")))
+        wait_until(lambda: has("Lead ;"), "the data post in feed/wdata.xml", alive=self.alive)
+        inc = os.path.join(self.site, "_includes")
+        data = os.path.join(self.site, "_data")
+        step("_includes/note.html created", "Note for x v1", lambda: (
+            os.makedirs(inc), write(os.path.join(inc, "note.html"), "Note for {{ include.who }} v1")))
+        step("_data/team.yml created", "Lead Ann;", lambda: (
+            os.makedirs(data), write(os.path.join(data, "team.yml"), "lead: Ann\n")))
+
+        def rename_over():
+            write(os.path.join(data, ".team.tmp"), "lead: Bob\n")
+            os.rename(os.path.join(data, ".team.tmp"), os.path.join(data, "team.yml"))
+        step("_data/team.yml replaced", "Lead Bob;", rename_over)
+        step("_data/people/ceo.yml in a new folder", "chief Cy;", lambda: (
+            os.makedirs(os.path.join(data, "people")),
+            write(os.path.join(data, "people", "ceo.yml"), "name: Cy\n")))
+        step("_data/people/ceo.yml edited", "chief Di;", lambda: write(
+            os.path.join(data, "people", "ceo.yml"), "name: Di\n"))
+        step("_includes/note.html edited", "Note for x v2", lambda: write(
+            os.path.join(inc, "note.html"), "Note for {{ include.who }} v2"))
+        step("_data/team.yml removed", "Lead ;", lambda: os.unlink(os.path.join(data, "team.yml")))
+
     def check_reload(self, n, what):
         def seq():
             msgs = [m for _, m in self.notify.since(n)]
@@ -981,6 +1024,7 @@ SCENARIOS = [
     ("9", "burst of %d posts" % BURST, "s9_burst", False),
     ("10", "future post published by the timer", "s10_future", False),
     ("11", "config reload (rename+SIGHUP, direct write, SIGHUP alone)", "s11_config", False),
+    ("11b", "_data and _includes changed, created, removed", "s11b_site_inputs", False),
     ("12", "SIGUSR1 rescan without changes", "s12_rescan", False),
     ("13", "inotify queue overflow resync", "s13_overflow", False),
     ("14", "kill -9 during a burst, then restart", "s14_kill9", False),
