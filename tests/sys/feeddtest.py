@@ -180,3 +180,32 @@ class Daemon:
                 raise Fail("feedd did not exit within %.0f s of SIGTERM" % timeout)
         self.logf.close()
         return self.proc.returncode
+
+
+def feed_problems(out, rng):
+    """What readers and validators find wrong with the feeds in out: each file
+    well-formed, each Atom feed (.xml) valid against the RFC 4287 RELAX NG schema rng,
+    and each read by Python's feedparser with its default settings without an
+    exception or a bozo flag.  Returns a list of strings (empty: all good)."""
+    import feedparser  # noqa: PLC0415 - only the tests that validate need it
+    files = [os.path.join(r, f) for r, _, fs in os.walk(out) for f in fs
+             if f.endswith((".xml", ".rss"))
+             and not is_state(os.path.relpath(os.path.join(r, f), out))]
+    problems = []
+    for path in sorted(files):
+        rel = os.path.relpath(path, out)
+        cmd = ["xmllint", "--noout", "--nonet"]
+        if path.endswith(".xml"):
+            cmd += ["--relaxng", rng]
+        r = subprocess.run(cmd + [path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if r.returncode != 0:
+            problems.append("%s: %s" % (rel, r.stderr.decode(errors="replace").strip()
+                                        .splitlines()[0]))
+        try:
+            d = feedparser.parse(path)
+        except Exception as e:  # noqa: BLE001 - any exception is the finding
+            problems.append("%s: feedparser raised %r" % (rel, e))
+            continue
+        if d.bozo:
+            problems.append("%s: feedparser: %s" % (rel, d.bozo_exception))
+    return problems

@@ -32,7 +32,7 @@ import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from feeddtest import say
+from feeddtest import feed_problems, say
 
 A = "{http://www.w3.org/2005/Atom}"
 MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -241,6 +241,7 @@ def main():
     if not feedd:
         say("FEEDD is not set")
         return 1
+    rng = os.path.join(top, "tests", "data", "atom.rng")
     tmp = tempfile.mkdtemp(prefix="feedd-jekyll-cases.")
     failed = 0
     tsame = ttotal = 0
@@ -251,6 +252,9 @@ def main():
         if diffs is None:
             say("skip %-40s Jekyll refuses to build it" % name)
             continue
+        if name.startswith("sites/"):
+            # Real sites, with a url: every file must pass the validators.
+            diffs = diffs + feed_problems(os.path.join(tmp, name.replace("/", "_")), rng)
         tsame += same
         ttotal += total
         content = " content %d/%d identical" % (same, total) if total else ""
