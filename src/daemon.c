@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "idmap.h"
 #include "datetime.h"
 #include "index.h"
 #include "log.h"
@@ -53,6 +54,7 @@ struct daemon {
 	struct config	*cfg;
 	struct outdir	*out;		/* opened and locked */
 	struct index	*idx;
+	struct idmap	*ids;		/* ids kept across renames */
 	struct publisher *pub;
 	struct watch	*watch;
 
@@ -94,9 +96,10 @@ static void	report_status(struct daemon *, const struct publish_stats *);
 static void	release_memory(void);
 static void	check_writes(struct daemon *, const struct publish_stats *);
 static void	publish_all(struct daemon *);
-static int	start_site(struct daemon *, struct config *,
+static int	start_site(struct daemon *, struct index *, struct config *,
 		    struct outdir *);
 static void	stop_site(struct daemon *);
+static void	save_ids(struct daemon *);
 static int	reload(struct daemon *);
 static void	flush(struct daemon *);
 static void	read_signals(struct daemon *);
@@ -391,6 +394,18 @@ check_writes(struct daemon *d, const struct publish_stats *st)
 		    d->retry_ms, 0);
 }
 
+/*
+ * Write the kept ids before the feeds that use them, so that a restart
+ * after a crash gives readers the same ids.
+ */
+static void
+save_ids(struct daemon *d)
+{
+	if (idmap_save(d->ids, d->out) != 0)
+		log_warn("%s/%s/ids: cannot save the ids kept across renames",
+		    d->cfg->output_dir, OUTDIR_STATE);
+}
+
 /* Publish every feed and drop files of feeds that no longer exist. */
 static void
 publish_all(struct daemon *d)
@@ -424,7 +439,8 @@ publish_all(struct daemon *d)
  * load every post, write every feed.
  */
 static int
-start_site(struct daemon *d, struct config *cfg, struct outdir *out)
+start_site(struct daemon *d, struct index *previous, struct config *cfg,
+    struct outdir *out)
 {
 	struct site_stats st;
 	char		*cause;
@@ -451,8 +467,12 @@ start_site(struct daemon *d, struct config *cfg, struct outdir *out)
 		return (-1);
 	}
 	d->idx = index_create();
+	idmap_free(d->ids);
+	d->ids = idmap_load(out);
 	scan_inputs(cfg, on_folder, d);
-	rc = site_load(cfg, NULL, d->idx, now, &st, on_folder, d);
+	rc = site_load(cfg, NULL, d->idx, d->ids, previous, now, &st,
+	    on_folder, d);
+	save_ids(d);
 	report_unwatched(d);
 	if (rc != 0)
 		return (-1);
@@ -468,6 +488,8 @@ stop_site(struct daemon *d)
 {
 	publish_free(d->pub);
 	index_free(d->idx);
+	idmap_free(d->ids);
+	d->ids = NULL;
 	outdir_free(d->out);
 	config_free(d->cfg);
 	d->pub = NULL;
@@ -508,13 +530,12 @@ reload(struct daemon *d)
 	}
 	sdnotify("RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)monotonic_ms() * 1000);
-	/* The old site's publisher and index go; its config and output
-	 * stay until the new one is served. */
+	/* The old site's publisher goes; its config and output stay until
+	 * the new one is served, its index until its posts' ids are kept. */
 	publish_free(d->pub);
-	index_free(d->idx);
 	d->pub = NULL;
 	d->idx = NULL;
-	if (start_site(d, cfg, out) != 0) {
+	if (start_site(d, old.idx, cfg, out) != 0) {
 		log_error("cannot serve the new configuration; keeping the "
 		    "old one");
 		publish_free(d->pub);
@@ -523,11 +544,13 @@ reload(struct daemon *d)
 			outdir_free(out);
 		config_free(cfg);
 		datetime_set_zone(old.cfg->timezone);
-		if (start_site(d, old.cfg, old.out) != 0)
+		if (start_site(d, old.idx, old.cfg, old.out) != 0)
 			fatalx("cannot serve the old configuration either");
+		index_free(old.idx);
 		sdnotify("READY=1");
 		return (-1);
 	}
+	index_free(old.idx);
 	if (old.out != out)
 		outdir_free(old.out);
 	config_free(old.cfg);
@@ -544,9 +567,7 @@ flush(struct daemon *d)
 	struct site_stats st;
 	struct publish_stats pst;
 	struct feed	**dirty;
-	size_t		 ndirty, pos, reread = 0;
-	const char	*key;
-	void		*value;
+	size_t		 ndirty, reread = 0;
 	char		*cause;
 	int64_t		 now, start = monotonic_ms();
 	int		 output_gone;
@@ -570,24 +591,16 @@ flush(struct daemon *d)
 		if (watch_reset(d->watch, &cause) != 0)
 			fatalx("%s", cause);
 		scan_inputs(d->cfg, on_folder, d);
-		site_reconcile(d->cfg, d->idx, now, &st, on_folder, d);
+		site_reconcile(d->cfg, d->idx, d->ids, now, &st, on_folder, d);
 		report_unwatched(d);
 		reread = st.loaded + st.removed;
 	} else {
-		pos = 0;
-		while (strmap_next(ch->folders, &pos, &key, &value)) {
-			site_load(d->cfg, key, d->idx, now, &st, on_folder, d);
-			reread += st.files;
-		}
+		reread = site_update(d->cfg, ch->folders, ch->files, d->idx,
+		    d->ids, now, on_folder, d);
 		if (strmap_count(ch->folders) > 0)
 			report_unwatched(d);
-		pos = 0;
-		while (strmap_next(ch->files, &pos, &key, &value)) {
-			if (scan_is_post(d->cfg, key))
-				reread += site_update_post(d->cfg, key,
-				    d->idx, now);
-		}
 	}
+	save_ids(d);
 	restore_removed(d);
 	output_gone = ch->output_gone;
 	changes_clear(ch);
@@ -702,7 +715,7 @@ setup(struct daemon *d)
 		config_free(cfg);
 		return (1);
 	}
-	if (start_site(d, cfg, out) != 0)
+	if (start_site(d, NULL, cfg, out) != 0)
 		return (1);
 	log_info("watching %s", cfg->site_dir);
 	sdnotify("READY=1");

@@ -15,6 +15,7 @@
 #include "defaults.h"
 #include "datetime.h"
 #include "feedwrite.h"
+#include "idmap.h"
 #include "index.h"
 #include "log.h"
 #include "outdir.h"
@@ -31,6 +32,7 @@ struct options {
 	const char	*command;
 	struct config_overrides ov;
 	int		 verbosity;
+	int		 keep_ids;	/* build --keep-ids */
 };
 
 static int64_t	elapsed_ms(int64_t);
@@ -54,7 +56,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
+	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-u URL] [-k] [-v | -q]\n"
 	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
 	    "       feedd check-config [SITE] [-o DIR] [-c FILE] [-u URL]\n"
 	    "       feedd --help | --version\n"
@@ -69,6 +71,8 @@ usage(FILE *f)
 	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
 	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
 	    "  -u, --url URL      the site's url, if _config.yml lacks it\n"
+	    "  -k, --keep-ids     build: every post keeps its entry id from now\n"
+	    "                     on, whatever its permalink becomes\n"
 	    "  -n                 same as check-config\n"
 	    "  -v, --verbose      report every file written\n"
 	    "  -q, --quiet        report errors only\n"
@@ -89,6 +93,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "url", required_argument, NULL, 'u' },
+		{ "keep-ids", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -100,7 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->verbosity = LOG_NORMAL;
 	/* GNU getopt permutes: options may come before or after operands. */
-	while ((ch = getopt_long(argc, argv, "o:c:u:nvqhV", longopts,
+	while ((ch = getopt_long(argc, argv, "o:c:u:knvqhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -111,6 +116,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'u':
 			o->ov.url = optarg;
+			break;
+		case 'k':
+			o->keep_ids = 1;
 			break;
 		case 'n':
 			o->command = "check-config";
@@ -188,6 +196,7 @@ cmd_build(const struct options *o)
 	struct index	*idx;
 	struct publisher *pub;
 	struct outdir	*out = NULL;
+	struct idmap	*ids;
 	struct site_stats sst;
 	struct publish_stats pst;
 	struct feed	**feeds;
@@ -207,9 +216,11 @@ cmd_build(const struct options *o)
 		return (EXIT_WRITE);
 	}
 	idx = index_create();
+	ids = idmap_load(out);
 	start = elapsed_ms(0);
-	if (site_load(cfg, NULL, idx, cfg->future ? INT64_MAX :
+	if (site_load(cfg, NULL, idx, ids, NULL, cfg->future ? INT64_MAX :
 	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
+		idmap_free(ids);
 		index_free(idx);
 		outdir_free(out);
 		config_free(cfg);
@@ -219,6 +230,13 @@ cmd_build(const struct options *o)
 	log_debug("read %zu post files in %lld ms", sst.files,
 	    (long long)elapsed_ms(start));
 
+	if (o->keep_ids)
+		site_keep_ids(cfg, idx, ids);
+	/* The kept ids go to disk before the feeds that use them. */
+	if (idmap_save(ids, out) != 0)
+		log_warn("%s/%s/ids: cannot save the ids kept across renames",
+		    cfg->output_dir, OUTDIR_STATE);
+	idmap_free(ids);
 	memset(&pst, 0, sizeof pst);
 	start = elapsed_ms(0);
 	pub = publish_create(cfg, out, idx);

@@ -13,6 +13,7 @@
 #include "datetime.h"
 #include "defaults.h"
 #include "fileio.h"
+#include "hash.h"
 #include "liquidpost.h"
 #include "log.h"
 #include "permalink.h"
@@ -21,6 +22,7 @@
 #include "sitedata.h"
 #include "smarty.h"
 #include "text.h"
+#include "url.h"
 #include "xmalloc.h"
 #include "yamlu.h"
 
@@ -75,6 +77,9 @@ static void	add_warning(char **, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 static int	check_date(int64_t, const struct fm_layer *, yaml_node_t *,
 		    const char *, char **);
+static void	read_feed_id(const struct fm_view *, struct post *, char **);
+static char	**copy_list(char **);
+static struct author *copy_authors(const struct author *, size_t);
 static size_t	list_bytes(char **);
 static char	*pack_list(char **, char **, char *);
 static char	*pack_string(char *, char **);
@@ -577,6 +582,38 @@ scalar(const struct fm_view *view, const char *key, yaml_node_t **node,
 }
 
 /* Fill the post from its front matter over the defaults. */
+/*
+ * feed_id: the post's own choice of entry id, which no rename or
+ * permalink change touches.  Only the post's front matter may set it: a
+ * default would give every post in its scope one id.
+ */
+static void
+read_feed_id(const struct fm_view *view, struct post *post, char **warning)
+{
+	const struct fm_layer *l;
+	yaml_node_t	*node;
+	const char	*v;
+	char		*where;
+
+	if ((node = fm_get(view, "feed_id", &l)) == NULL)
+		return;
+	where = fm_where(l, node);
+	v = yamlu_scalar(node);
+	if (l->file != NULL)
+		add_warning(warning, "%s: feed_id in defaults would give every "
+		    "post there one id; ignored", where);
+	else if (v == NULL || !url_is_absolute_iri(v))
+		add_warning(warning, "%s: feed_id is not an absolute IRI (such "
+		    "as tag:example.com,2024:my-post); the computed id is "
+		    "used", where);
+	else {
+		free(post->id);
+		post->id = xstrdup(v);
+		post->id_given = 1;
+	}
+	free(where);
+}
+
 static int
 read_fields(const struct config *cfg, struct post *post, const char *relpath,
     const struct fm_view *view, const struct post_name *pn, char **cause,
@@ -717,6 +754,7 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 	post->id = permalink_absolute(cfg->id_url, cfg->baseurl, id);
 	free(id);
 	free(url);
+	read_feed_id(view, post, warning);
 
 	if (read_authors(cfg, view, post, cause) != 0)
 		return (-1);
@@ -867,6 +905,7 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->size = st.st_size;
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
+	post->digest = hash64(data, len);
 	if (read_fields(cfg, post, relpath, &view, &pn, cause,
 	    warning) != 0) {
 		free_loose(post);
@@ -1087,6 +1126,65 @@ post_pack(struct post *post)
 	free(post->authors);
 	post->authors = post->nauthors > 0 ? authors : NULL;
 	post->block = block;
+}
+
+/* A copy of a NULL-terminated list, loose (as yamlu_free_list frees). */
+static char **
+copy_list(char **list)
+{
+	char	**copy;
+	size_t	 i, n;
+
+	if (list == NULL)
+		return (NULL);
+	for (n = 0; list[n] != NULL; n++)
+		;
+	copy = xcalloc(n + 1, sizeof *copy);
+	for (i = 0; i < n; i++)
+		copy[i] = xstrdup(list[i]);
+	return (copy);
+}
+
+/* A loose copy of n authors. */
+static struct author *
+copy_authors(const struct author *authors, size_t n)
+{
+	struct author	*copy;
+	size_t		 i;
+
+	if (n == 0)
+		return (NULL);
+	copy = xcalloc(n, sizeof *copy);
+	for (i = 0; i < n; i++) {
+		copy[i].name = authors[i].name != NULL ?
+		    xstrdup(authors[i].name) : NULL;
+		copy[i].email = authors[i].email != NULL ?
+		    xstrdup(authors[i].email) : NULL;
+		copy[i].uri = authors[i].uri != NULL ?
+		    xstrdup(authors[i].uri) : NULL;
+	}
+	return (copy);
+}
+
+void
+post_set_id(struct post *post, const char *id)
+{
+	char	**strings[] = POST_STRINGS(post);
+	char	 *block = post->block;
+	size_t	 i;
+
+	/* Unpack into loose copies, swap the id, pack again. */
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		if (*strings[i] != NULL)
+			*strings[i] = xstrdup(*strings[i]);
+	free(post->id);
+	post->id = xstrdup(id);
+	post->categories = copy_list(post->categories);
+	post->tags = copy_list(post->tags);
+	post->authors = copy_authors(post->authors, post->nauthors);
+	post->block = NULL;
+	free(block);
+	post_pack(post);
 }
 
 /* Free an unpacked post (one that failed half way through loading). */

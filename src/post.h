@@ -44,7 +44,8 @@ struct post {
 	char		**categories;	/* NULL-terminated, unique */
 	char		**tags;		/* NULL-terminated, unique */
 	char		*url;		/* absolute link */
-	char		*id;		/* absolute jekyll-feed id */
+	char		*id;		/* feed_id:, a kept id (idmap.h) or
+					 * the absolute jekyll-feed id */
 	struct author	*authors;	/* the first is RSS's; may be none */
 	size_t		 nauthors;
 	char		*summary;	/* description or excerpt; NULL: body's */
@@ -53,12 +54,14 @@ struct post {
 	char		*excerpt_separator; /* the post's own, or NULL */
 	char		*block;		/* holds all of the above */
 	int		 id_shared;	/* another indexed post has its id */
+	int		 id_given;	/* the id is the post's feed_id: */
 
 	/* What the file looked like when read, to notice real changes. */
 	dev_t		 dev;
 	ino_t		 ino;
 	off_t		 size;
 	int64_t		 mtime_ns;
+	uint64_t	 digest;	/* hash64 of its bytes */
 };
 
 /* Outcome of post_load other than success. */
@@ -102,6 +105,9 @@ int		 post_render(const struct config *, const struct liquidpost *,
  * post_free).
  */
 void		 post_pack(struct post *);
+
+/* Give a (packed) post another id: one it keeps across a rename. */
+void		 post_set_id(struct post *, const char *);
 
 void		 post_free(struct post *);
 

@@ -11,8 +11,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "idmap.h"
 #include "index.h"
 #include "scan.h"
+#include "strmap.h"
 
 struct site_stats {
 	size_t	 files;		/* post files found */
@@ -25,28 +27,41 @@ struct site_stats {
 /*
  * Read every post of the site (or of the site-relative folder subdir)
  * into idx, with future posts pending after now; posts already indexed at
- * the same path are replaced.  on_folder (may be NULL) sees each folder
- * before it is read, for watching.  Returns 0, or -1 if the folder cannot
- * be read.
+ * the same path are replaced.  A post keeps the id it had in previous
+ * (the index before a reload; may be NULL), else the one kept in ids (may
+ * be NULL); a whole-site load forgets the kept ids of files that are
+ * gone.  on_folder (may be NULL) sees each folder before it is read, for
+ * watching.  Returns 0, or -1 if the folder cannot be read.
  */
 int	site_load(const struct config *, const char *subdir, struct index *,
-	    int64_t now, struct site_stats *, scan_folder_fn on_folder,
-	    void *arg);
+	    struct idmap *ids, const struct index *previous, int64_t now,
+	    struct site_stats *, scan_folder_fn on_folder, void *arg);
 
 /*
- * Re-read the post file at relpath after a change.  A file that is gone,
- * unpublished or unusable leaves the index; one whose identity, size and
- * mtime are unchanged is not read again.  Returns 1 if the index changed.
+ * After changes: read the new site-relative folders that are keys of
+ * folders (as site_load), and re-read the post files that are keys of
+ * files.  A file that is gone, unpublished or unusable leaves the index;
+ * one whose identity, size and mtime are unchanged is not read again; a
+ * post renamed among them, or whose id changed, keeps its id (idmap.h).
+ * Returns how many post files were read or removed.
  */
-int	site_update_post(const struct config *, const char *relpath,
-	    struct index *, int64_t now);
+size_t	site_update(const struct config *, struct strmap *folders,
+	    struct strmap *files, struct index *, struct idmap *ids,
+	    int64_t now, scan_folder_fn on_folder, void *arg);
 
 /*
  * Make idx match the files on disk after events may have been lost:
  * rescan, re-read changed files, drop posts whose files are gone.
  * on_folder as for site_load.  Returns 0 or -1 as site_load.
  */
-int	site_reconcile(const struct config *, struct index *, int64_t now,
-	    struct site_stats *, scan_folder_fn on_folder, void *arg);
+int	site_reconcile(const struct config *, struct index *,
+	    struct idmap *ids, int64_t now, struct site_stats *,
+	    scan_folder_fn on_folder, void *arg);
+
+/*
+ * Keep every post's present id in ids (feedd build --keep-ids), so that
+ * a permalink or url changed later changes no id.
+ */
+void	site_keep_ids(const struct config *, struct index *, struct idmap *);
 
 #endif

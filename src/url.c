@@ -147,6 +147,26 @@ url_is_absolute_http(const char *url)
 	return (1);
 }
 
+int
+url_is_absolute_iri(const char *s)
+{
+	const char	*p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return (0);
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	if (*p != ':' || p[1] == '\0')
+		return (0);
+	for (p++; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f ||
+		    strchr("<>\"{}|\\^`", *p) != NULL)
+			return (0);
+	}
+	return (1);
+}
+
 /* Offset where "scheme://authority" ends in an absolute URL. */
 static size_t
 authority_end(const char *url)

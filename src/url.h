@@ -31,6 +31,13 @@ char	*url_resolve(const char *base, const char *ref);
 /* Whether url is an absolute http or https URL with a host. */
 int	 url_is_absolute_http(const char *);
 
+/*
+ * Whether s is an absolute IRI fit for an Atom id (RFC 3987): a scheme,
+ * ':' and something after it, with no white space, control character or
+ * character IRIs exclude (<>"{}|\^`).
+ */
+int	 url_is_absolute_iri(const char *);
+
 /* Whether ref has a scheme ("https:", "mailto:", ...). */
 int	 url_has_scheme(const char *);
 

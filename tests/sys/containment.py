@@ -41,12 +41,12 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-from feeddtest import (DEADLINE, Daemon, Fail, inotify_available, list_tree, manifest_paths,
-                       read_tree, say, tree_diff, wait_until, write)
+from feeddtest import (DEADLINE, SLOW, Case, Daemon, Fail, inotify_available, list_tree,
+                       manifest_paths, read_tree, say, tree_diff, wait_until, write)
+from feeddtest import atom_entries as entries
 
 SKIP = 77
 ATOM = "{http://www.w3.org/2005/Atom}"
-SLOW = 30.0          # deadline for a build on a loaded machine
 CONFIG = """\
 title: Containment
 url: https://contain.example.org
@@ -72,85 +72,20 @@ def post(title, date="2024-06-01 10:00:00 +0800", cats="alpha", tags=("common",)
             % (title, date, cats, ", ".join(tags), extra, body))
 
 
-class Ctx:
-    """One case's folder, site and helpers."""
-
-    def __init__(self, feedd, root, key):
-        self.feedd = feedd
-        self.dir = os.path.join(root, key)
-        os.makedirs(self.dir)
-        self.daemons = []
-        self.nfresh = 0
-
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
+class Ctx(Case):
+    """One case's folder, with a small site of three posts by default."""
 
     def site(self, name="site", config=CONFIG, posts=None):
-        """A small site: _config.yml and posts {file name: text} (three by default)."""
-        site = self.path(name)
-        os.makedirs(os.path.join(site, "_posts"))
-        write(os.path.join(site, "_config.yml"), config)
         if posts is None:
             posts = {"2024-06-01-one.md": post("One"),
                      "2024-06-02-two.md": post("Two", "2024-06-02 10:00:00 +0800", "beta"),
                      "2024-06-03-three.md": post("Three", "2024-06-03 10:00:00 +0800")}
-        for name_, text in posts.items():
-            write(os.path.join(site, "_posts", name_), text)
-        return site
-
-    def run(self, *args, timeout=SLOW, **kw):
-        """Run feedd; (exit status, stderr text).  A hang past timeout fails the case."""
-        try:
-            r = subprocess.run([self.feedd] + list(args), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, timeout=timeout, **kw)
-        except subprocess.TimeoutExpired:
-            raise Fail("feedd %s did not finish within %.0f s" % (" ".join(args), timeout))
-        return r.returncode, r.stderr.decode("utf-8", "replace")
-
-    def fresh(self, site, *extra):
-        """{relpath: bytes} of a fresh build of site into a new folder."""
-        self.nfresh += 1
-        dest = self.path("fresh-%d" % self.nfresh)
-        rc, err = self.run("build", site, "-o", dest, "-q", *extra)
-        if rc != 0:
-            raise Fail("fresh build exited %d: %s" % (rc, err.strip()))
-        return read_tree(dest)
-
-    def daemon(self, site, out, *extra, **popen):
-        d = Daemon(self.feedd, ["watch", site, "-o", out, "-v"] + list(extra),
-                   self.path("watch-%d.log" % len(self.daemons)), **popen)
-        self.daemons.append(d)
-        d.wait_log(r"^feedd: watching", "the daemon watching", timeout=SLOW)
-        return d
-
-    def converge(self, d, out, site, *extra, what="the daemon's output"):
-        """Wait until out equals a fresh build of site."""
-        want = {}
-
-        def same():
-            want.clear()
-            want.update(self.fresh(site, *extra))
-            return not tree_diff(out, want)
-        wait_until(same, "%s equal to a fresh build" % what, timeout=SLOW, alive=d.alive,
-                   interval=0.2, detail=lambda: "; ".join(tree_diff(out, want)))
-
-    def close(self):
-        for d in self.daemons:
-            if d.proc.poll() is None:
-                d.proc.kill()
-                d.proc.wait()
+        return Case.site(self, name, config, posts)
 
 
 def expect(cond, msg):
     if not cond:
         raise Fail(msg)
-
-
-def entries(path):
-    """(id, published) of every entry of an Atom file."""
-    root = ET.parse(path).getroot()
-    return [(e.findtext(ATOM + "id"), e.findtext(ATOM + "published"))
-            for e in root.findall(ATOM + "entry")]
 
 
 def outside_untouched(before, where):

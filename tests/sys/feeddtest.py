@@ -12,9 +12,12 @@ import re
 import signal
 import subprocess
 import time
+import xml.etree.ElementTree as ET
 
 POLL = 0.02          # seconds between two looks at a condition
 DEADLINE = 10.0      # default time a condition has to come true
+SLOW = 30.0          # deadline for a build on a loaded machine
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -73,6 +76,7 @@ def list_tree(root):
 
 STATE = ".feedd"                    # feedd's own folder in the output folder
 MANIFEST = STATE + "/manifest"
+IDS = STATE + "/ids"                # the entry ids kept across renames
 
 
 def is_state(rel):
@@ -100,6 +104,25 @@ def manifest_paths(out):
     if len(end) != 3 or end[0] != b"end" or int(end[1]) != len(body) or int(end[2], 16) != h:
         raise Fail("%s: end line %r does not match its body" % (MANIFEST, data[tail + 1:]))
     return [os.fsdecode(l) for l in body.split(b"\n")[:-1]]
+
+
+def kept_ids(out):
+    """The bytes of OUT/.feedd/ids, or None."""
+    try:
+        with open(os.path.join(out, IDS), "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def seed_ids(dest, data):
+    """Give the output folder dest the kept ids data (bytes of kept_ids, or None), so
+    that a fresh build into it keeps the same ids as the output folder they came from."""
+    if data is None:
+        return
+    os.makedirs(os.path.join(dest, STATE), exist_ok=True)
+    with open(os.path.join(dest, IDS), "wb") as f:
+        f.write(data)
 
 
 def is_tmp(rel):
@@ -209,3 +232,77 @@ def feed_problems(out, rng):
         if d.bozo:
             problems.append("%s: feedparser: %s" % (rel, d.bozo_exception))
     return problems
+
+
+def atom_entries(path):
+    """(id, published) of every entry of an Atom file."""
+    root = ET.parse(path).getroot()
+    return [(e.findtext(ATOM + "id"), e.findtext(ATOM + "published"))
+            for e in root.findall(ATOM + "entry")]
+
+
+class Case:
+    """One test case's folder under root, with sites, builds and daemons in it."""
+
+    def __init__(self, feedd, root, key):
+        self.feedd = feedd
+        self.dir = os.path.join(root, key)
+        os.makedirs(self.dir)
+        self.daemons = []
+        self.nfresh = 0
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def site(self, name, config, posts):
+        """A site: _config.yml holding config and posts {file name: text}."""
+        site = self.path(name)
+        os.makedirs(os.path.join(site, "_posts"))
+        write(os.path.join(site, "_config.yml"), config)
+        for name_, text in posts.items():
+            write(os.path.join(site, "_posts", name_), text)
+        return site
+
+    def run(self, *args, timeout=SLOW, **kw):
+        """Run feedd; (exit status, stderr text).  A hang past timeout fails the case."""
+        try:
+            r = subprocess.run([self.feedd] + list(args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=timeout, **kw)
+        except subprocess.TimeoutExpired:
+            raise Fail("feedd %s did not finish within %.0f s" % (" ".join(args), timeout))
+        return r.returncode, r.stderr.decode("utf-8", "replace")
+
+    def fresh(self, site, *extra, ids=None):
+        """{relpath: bytes} of a fresh build of site into a new folder, holding the kept
+        ids ids (bytes of kept_ids) if given."""
+        self.nfresh += 1
+        dest = self.path("fresh-%d" % self.nfresh)
+        seed_ids(dest, ids)
+        rc, err = self.run("build", site, "-o", dest, "-q", *extra)
+        if rc != 0:
+            raise Fail("fresh build exited %d: %s" % (rc, err.strip()))
+        return read_tree(dest)
+
+    def daemon(self, site, out, *extra, **popen):
+        d = Daemon(self.feedd, ["watch", site, "-o", out, "-v"] + list(extra),
+                   self.path("watch-%d.log" % len(self.daemons)), **popen)
+        self.daemons.append(d)
+        d.wait_log(r"^feedd: watching", "the daemon watching", timeout=SLOW)
+        return d
+
+    def converge(self, d, out, site, *extra, what="the daemon's output"):
+        """Wait until out equals a fresh build of site (with out's kept ids)."""
+        want = {}
+
+        def same():
+            want.clear()
+            want.update(self.fresh(site, *extra, ids=kept_ids(out)))
+            return not tree_diff(out, want)
+        wait_until(same, "%s equal to a fresh build" % what, timeout=SLOW, alive=d.alive,
+                   interval=0.2, detail=lambda: "; ".join(tree_diff(out, want)))
+
+    def close(self):
+        for d in self.daemons:
+            if d.proc.poll() is None:
+                d.proc.kill()
+                d.proc.wait()

@@ -52,6 +52,7 @@ static void	check_unicode_case(void);
 static void	check_escape(void);
 static void	check_resolve(void);
 static void	check_has_scheme(void);
+static void	check_absolute_iri(void);
 
 /* url_escape_path into a new string. */
 static char *
@@ -772,6 +773,25 @@ check_has_scheme(void)
 	CHECK(!url_has_scheme(""));
 }
 
+/* Ids a post may give itself with feed_id:. */
+static void
+check_absolute_iri(void)
+{
+	CHECK(url_is_absolute_iri("tag:example.com,2024:post-1"));
+	CHECK(url_is_absolute_iri("https://example.com/2024/01/02/a"));
+	CHECK(url_is_absolute_iri("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"));
+	CHECK(url_is_absolute_iri("https://例子.中国/新闻"));
+	CHECK(!url_is_absolute_iri("post-1"));
+	CHECK(!url_is_absolute_iri("/2024/01/02/a"));
+	CHECK(!url_is_absolute_iri("tag:"));
+	CHECK(!url_is_absolute_iri("1tag:x"));
+	CHECK(!url_is_absolute_iri("tag:a b"));
+	CHECK(!url_is_absolute_iri("tag:a\tb"));
+	CHECK(!url_is_absolute_iri("tag:<a>"));
+	CHECK(!url_is_absolute_iri("tag:a\"b"));
+	CHECK(!url_is_absolute_iri(""));
+}
+
 int
 main(void)
 {
@@ -791,5 +811,6 @@ main(void)
 	check_escape();
 	check_resolve();
 	check_has_scheme();
+	check_absolute_iri();
 	return (test_status());
 }
