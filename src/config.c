@@ -372,7 +372,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 {
 	static const char *const known[] = { "site", "output", "formats",
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
-	    NULL };
+	    "on_publish", NULL };
 	yaml_node_pair_t *pair;
 	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
@@ -407,6 +407,9 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	if (!r->admin)
 		set_admin_only(r, NULL, yamlu_get(r->doc, blk, "site"),
 		    "feedd.site");
+	/* Runs a program: the administrator's choice alone. */
+	set_admin_only(r, &cfg->on_publish, yamlu_get(r->doc, blk,
+	    "on_publish"), "feedd.on_publish");
 	set_bool(r, &cfg->categories, yamlu_get(r->doc, blk, "categories"),
 	    "feedd.categories");
 	set_bool(r, &cfg->tags, yamlu_get(r->doc, blk, "tags"), "feedd.tags");
@@ -892,6 +895,7 @@ config_free(struct config *cfg)
 	free(cfg->yaml_admin);
 	free(cfg->site_config);
 	free(cfg->output_dir);
+	free(cfg->on_publish);
 	free(cfg->output_origin);
 	free(cfg->output_real);
 	free(cfg->config_file);

@@ -74,6 +74,7 @@ struct config {
 	int		 categories;	/* write category feeds */
 	int		 tags;		/* write tag feeds */
 	int		 debounce_ms;
+	char		*on_publish;	/* command run after changes, or NULL */
 };
 
 /* Command-line values that take precedence over every file. */

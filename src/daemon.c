@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "hook.h"
 #include "idmap.h"
 #include "datetime.h"
 #include "index.h"
@@ -56,6 +57,8 @@ struct daemon {
 	struct index	*idx;
 	struct idmap	*ids;		/* ids kept across renames */
 	struct publisher *pub;
+	struct strmap	*changed;	/* files a publish wrote or removed */
+	struct hook	*hook;		/* on_publish */
 	struct watch	*watch;
 
 	int		 signal_fd;
@@ -100,6 +103,7 @@ static int	start_site(struct daemon *, struct index *, struct config *,
 		    struct outdir *);
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
+static void	push_changes(struct daemon *);
 static int	reload(struct daemon *);
 static void	flush(struct daemon *);
 static void	read_signals(struct daemon *);
@@ -406,6 +410,21 @@ save_ids(struct daemon *d)
 		    d->cfg->output_dir, OUTDIR_STATE);
 }
 
+/* Tell on_publish of the files the last publish changed. */
+static void
+push_changes(struct daemon *d)
+{
+	size_t		 pos = 0;
+	const char	*rel;
+	void		*value;
+
+	while (strmap_next(d->changed, &pos, &rel, &value))
+		hook_add(d->hook, rel);
+	strmap_free(d->changed);
+	d->changed = strmap_create();
+	hook_start(d->hook);
+}
+
 /* Publish every feed and drop files of feeds that no longer exist. */
 static void
 publish_all(struct daemon *d)
@@ -415,10 +434,12 @@ publish_all(struct daemon *d)
 	size_t		 n;
 
 	memset(&st, 0, sizeof st);
+	st.changed = d->changed;
 	feeds = index_feeds(d->idx, &n);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
 	publish_finish_full(d->pub, &st);
+	push_changes(d);
 	index_clean(d->idx);
 	release_memory();
 	d->republish = 0;
@@ -477,6 +498,9 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	if (rc != 0)
 		return (-1);
 	d->pub = publish_create(cfg, out, d->idx);
+	hook_configure(d->hook, cfg->on_publish != NULL &&
+	    *cfg->on_publish != '\0' ? cfg->on_publish : NULL,
+	    cfg->output_real);
 	publish_all(d);
 	schedule_next(d, index_publish_due(d->idx, now));
 	return (0);
@@ -631,9 +655,11 @@ flush(struct daemon *d)
 	}
 	dirty = index_dirty_feeds(d->idx, &ndirty);
 	memset(&pst, 0, sizeof pst);
+	pst.changed = d->changed;
 	publish_feeds(d->pub, dirty, ndirty, &pst);
 	index_clean(d->idx);
 	publish_save_manifest(d->pub, &pst);
+	push_changes(d);
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();
@@ -708,6 +734,8 @@ setup(struct daemon *d)
 		    (int64_t)(watchdog_usec / 2000));
 	}
 	changes_init(&d->changes);
+	d->changed = strmap_create();
+	d->hook = hook_create();
 
 	if ((cfg = config_open(d->ov)) == NULL)
 		return (2);
@@ -731,6 +759,8 @@ teardown(struct daemon *d)
 	strmap_free(d->changes.removed);
 	free(d->unwatched_why);
 	stop_site(d);
+	hook_free(d->hook);
+	strmap_free(d->changed);
 	watch_free(d->watch);
 	if (d->watchdog_fd != -1)
 		close(d->watchdog_fd);
@@ -744,8 +774,8 @@ int
 daemon_run(const struct config_overrides *ov)
 {
 	struct daemon	 d;
-	struct pollfd	 pfd[5];
-	int		 more = 0, rc, nfds;
+	struct pollfd	 pfd[6];
+	int		 more = 0, rc, nfds, hook_at;
 
 	memset(&d, 0, sizeof d);
 	d.ov = ov;
@@ -761,6 +791,11 @@ daemon_run(const struct config_overrides *ov)
 		pfd[3].fd = d.schedule_fd;
 		pfd[4].fd = d.watchdog_fd;
 		nfds = d.watchdog_fd != -1 ? 5 : 4;
+		hook_at = -1;
+		if (hook_fd(d.hook) != -1) {
+			hook_at = nfds;
+			pfd[nfds++].fd = hook_fd(d.hook);
+		}
 		for (rc = 0; rc < nfds; rc++) {
 			pfd[rc].events = POLLIN;
 			pfd[rc].revents = 0;
@@ -799,15 +834,18 @@ daemon_run(const struct config_overrides *ov)
 			read_timer(d.schedule_fd);
 			flush(&d);
 		}
-		if (nfds == 5 && (pfd[4].revents & POLLIN)) {
+		if (d.watchdog_fd != -1 && (pfd[4].revents & POLLIN)) {
 			read_timer(d.watchdog_fd);
 			sdnotify("WATCHDOG=1");
 		}
+		if (hook_at != -1 && (pfd[hook_at].revents & POLLIN))
+			hook_reap(d.hook);
 	}
 
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
+	hook_finish(d.hook);
 	log_info("stopped");
 	teardown(&d);
 	return (0);

@@ -15,12 +15,14 @@
 #include "defaults.h"
 #include "datetime.h"
 #include "feedwrite.h"
+#include "hook.h"
 #include "idmap.h"
 #include "index.h"
 #include "log.h"
 #include "outdir.h"
 #include "publish.h"
 #include "site.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 /* Exit statuses, documented in feedd(8). */
@@ -39,6 +41,7 @@ static int64_t	elapsed_ms(int64_t);
 static void	usage(FILE *);
 static int	parse_options(int, char **, struct options *);
 static int	cmd_build(const struct options *);
+static void	run_on_publish(const struct config *, struct strmap *);
 static int	cmd_check_config(const struct options *);
 
 /* Milliseconds on the monotonic clock since since_ms. */
@@ -165,6 +168,25 @@ parse_options(int argc, char **argv, struct options *o)
 	return (0);
 }
 
+/* After a build: the on_publish command, for the files it changed. */
+static void
+run_on_publish(const struct config *cfg, struct strmap *changed)
+{
+	struct hook	*hook;
+	size_t		 pos = 0;
+	const char	*rel;
+	void		*value;
+
+	if (cfg->on_publish == NULL || *cfg->on_publish == '\0')
+		return;
+	hook = hook_create();
+	hook_configure(hook, cfg->on_publish, cfg->output_real);
+	while (strmap_next(changed, &pos, &rel, &value))
+		hook_add(hook, rel);
+	hook_finish(hook);
+	hook_free(hook);
+}
+
 /* feedd check-config: validate and exit. */
 static int
 cmd_check_config(const struct options *o)
@@ -238,6 +260,7 @@ cmd_build(const struct options *o)
 		    cfg->output_dir, OUTDIR_STATE);
 	idmap_free(ids);
 	memset(&pst, 0, sizeof pst);
+	pst.changed = strmap_create();
 	start = elapsed_ms(0);
 	pub = publish_create(cfg, out, idx);
 	feeds = index_feeds(idx, &nfeeds);
@@ -256,7 +279,9 @@ cmd_build(const struct options *o)
 	    sst.invalid, sst.unpublished, index_pending_count(idx), nfeeds,
 	    pst.written, pst.unchanged, pst.removed, pst.failed,
 	    cfg->output_dir);
+	run_on_publish(cfg, pst.changed);
 
+	strmap_free(pst.changed);
 	free(feeds);
 	publish_free(pub);
 	outdir_free(out);

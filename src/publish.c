@@ -223,6 +223,8 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 
 	if (outdir_remove(pub->out, rel) == 0) {
 		st->removed++;
+		if (st->changed != NULL)
+			strmap_put(st->changed, rel, pub);
 		log_debug("removed %s/%s", outdir_path(pub->out), rel);
 	} else if (errno != ENOENT)
 		log_warn("cannot remove %s/%s", outdir_path(pub->out), rel);
@@ -393,6 +395,8 @@ write_done(const char *rel, int err, void *arg)
 	if (err == 0) {
 		log_debug("wrote %s/%s", outdir_path(w->pub->out), rel);
 		w->st->written++;
+		if (w->st->changed != NULL)
+			strmap_put(w->st->changed, rel, w);
 		return;
 	}
 	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
@@ -559,9 +563,11 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	while (strmap_next(pub->previous, &pos, &key, &value)) {
 		if (strmap_get(pub->owners, key) != NULL)
 			continue;
-		if (outdir_remove(pub->out, key) == 0)
+		if (outdir_remove(pub->out, key) == 0) {
 			st->removed++;
-		else if (errno != ENOENT)
+			if (st->changed != NULL)
+				strmap_put(st->changed, key, pub);
+		} else if (errno != ENOENT)
 			log_warn("cannot remove %s/%s", outdir_path(pub->out),
 			    key);
 	}

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "index.h"
 #include "outdir.h"
+#include "strmap.h"
 
 struct publisher;
 
@@ -32,6 +33,8 @@ struct publish_stats {
 	int	 reclaim;	/* a file two feeds map to was freed: the
 				 * other needs publishing (publish every
 				 * feed) */
+	struct strmap *changed;	/* if set by the caller: every file
+				 * written or removed is put in it */
 	char	 first_failure[512]; /* "cannot write PATH: reason" */
 };
 

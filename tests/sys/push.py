@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""push: telling the world about changed feeds, through the real binary.
+
+on_publish (feedd.on_publish):
+  build        a build that changed files runs the command once, in the output folder,
+               with FEEDD_OUTPUT and the changed paths on standard input; an unchanged
+               rebuild does not run it; signals are not blocked in it
+  watch        a new post runs it with exactly the files the flush changed; posts added
+               while it runs go to the next run, which never overlaps the one before;
+               every changed file reaches some run
+  failing      a command that exits 3 is logged and the daemon goes on
+  site-config  on_publish in the site's own _config.yml is ignored with a warning
+
+Environment: FEEDD (the binary).  Exit 0 pass, 1 fail, 77 skip (no inotify).  Options:
+--keep, --only NAME,NAME.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+from feeddtest import SLOW, Case, Fail, inotify_available, say, wait_until, write
+
+SKIP = 77
+CONFIG = """\
+title: Push
+url: https://push.example.org
+feedd:
+  debounce_ms: 20
+"""
+
+
+def post(title, day, cats="news"):
+    return "---\ntitle: %s\ndate: 2024-05-%02d 10:00:00 +0800\ncategories: %s\n" \
+        "tags: [t%s]\n---\n\nBody of %s.\n" % (title, day, cats, title.lower(), title)
+
+
+POSTS = {"2024-05-01-one.md": post("One", 1), "2024-05-02-two.md": post("Two", 2)}
+
+# A command that appends one record per run: its start and end times, its folder, its
+# FEEDD_OUTPUT, its blocked signals and the paths it was given.
+RECORDER = r"""
+import os, sys, time
+log, pause = sys.argv[1], float(sys.argv[2])
+start = time.time()
+blocked = [l.split()[1] for l in open("/proc/self/status") if l.startswith("SigBlk:")][0]
+paths = sys.stdin.read().split("\n")[:-1]
+time.sleep(pause)
+with open(log, "a") as f:
+    f.write(repr({"start": start, "end": time.time(), "cwd": os.getcwd(),
+                  "env": os.environ.get("FEEDD_OUTPUT"), "blocked": blocked,
+                  "paths": paths}) + "\n")
+"""
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def runs(log):
+    try:
+        with open(log) as f:
+            return [eval(l) for l in f]  # noqa: S307 - our own records
+    except FileNotFoundError:
+        return []
+
+
+def admin(c, pause=0.0, command=None):
+    """An administrator's -c file whose on_publish records into c's runs.log."""
+    rec = c.path("recorder.py")
+    write(rec, RECORDER)
+    log = c.path("runs.log")
+    if command is None:
+        command = "/usr/bin/python3 %s %s %s" % (rec, log, pause)
+    conf = c.path("admin.yml")
+    write(conf, "feedd:\n  on_publish: '%s'\n" % command)
+    return conf, log
+
+
+def feed_files(out):
+    return sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out)
+                  for f in fs if not os.path.relpath(d, out).startswith(".feedd"))
+
+
+def case_build(c):
+    site = c.site("site", CONFIG, POSTS)
+    out = c.path("out")
+    conf, log = admin(c)
+    rc, err = c.run("build", site, "-o", out, "-c", conf, "-q")
+    expect(rc == 0, "build exited %d: %s" % (rc, err))
+    r = runs(log)
+    expect(len(r) == 1, "a build ran on_publish %d times" % len(r))
+    expect(r[0]["paths"] == feed_files(out), "paths given %r, files written %r"
+           % (r[0]["paths"], feed_files(out)))
+    real = os.path.realpath(out)
+    expect(r[0]["cwd"] == real and r[0]["env"] == real,
+           "ran in %r with FEEDD_OUTPUT %r, not %r" % (r[0]["cwd"], r[0]["env"], real))
+    expect(int(r[0]["blocked"], 16) == 0, "signals blocked in on_publish: %s" % r[0]["blocked"])
+    rc, err = c.run("build", site, "-o", out, "-c", conf, "-q")
+    expect(rc == 0 and len(runs(log)) == 1, "an unchanged rebuild ran on_publish")
+
+
+def case_watch(c):
+    site = c.site("site", CONFIG, POSTS)
+    out = c.path("out")
+    conf, log = admin(c, pause=1.0)
+    d = c.daemon(site, out, "-c", conf)
+    wait_until(lambda: len(runs(log)) == 1, "the first run after the start", timeout=SLOW,
+               alive=d.alive)
+    write(os.path.join(site, "_posts", "2024-05-03-three.md"), post("Three", 3, "sport"))
+    wait_until(lambda: len(runs(log)) == 2, "a run after a new post", timeout=SLOW,
+               alive=d.alive)
+    want = ["feed.rss", "feed.xml", "feed/by_tag/tthree.rss", "feed/by_tag/tthree.xml",
+            "feed/sport.rss", "feed/sport.xml"]
+    expect(runs(log)[1]["paths"] == want, "a new post gave %r, not %r"
+           % (runs(log)[1]["paths"], want))
+    # Posts during a run: the next runs get them, one run at a time.
+    for i in range(4, 10):
+        write(os.path.join(site, "_posts", "2024-05-%02d-p%d.md" % (i, i)),
+              post("P%d" % i, i, "c%d" % i))
+        time.sleep(0.3)
+    wait_until(lambda: "feed/c9.xml" in sum((r["paths"] for r in runs(log)), []),
+               "every new post's files given to some run", timeout=SLOW, alive=d.alive)
+    r = runs(log)
+    for a, b in zip(r, r[1:]):
+        expect(b["start"] >= a["end"] - 0.05, "two runs overlapped: %r and %r" % (a, b))
+    expect(len(r) < 2 + 6, "no run took several posts together (%d runs)" % len(r))
+    given = set(sum((x["paths"] for x in r[2:]), []))
+    for i in range(4, 10):
+        expect("feed/c%d.xml" % i in given, "feed/c%d.xml never given" % i)
+    expect(d.stop() == 0, "the daemon did not stop cleanly")
+
+
+def case_failing(c):
+    site = c.site("site", CONFIG, POSTS)
+    out = c.path("out")
+    conf, _ = admin(c, command="exit 3")
+    d = c.daemon(site, out, "-c", conf)
+    d.wait_log(r"on_publish \"exit 3\" exited 3", "the failure logged", timeout=SLOW)
+    off = d.size()
+    write(os.path.join(site, "_posts", "2024-05-03-three.md"), post("Three", 3))
+    d.wait_log(r"on_publish \"exit 3\" exited 3", "the second failure logged", offset=off,
+               timeout=SLOW)
+    expect(os.path.exists(os.path.join(out, "feed", "by_tag", "tthree.xml")),
+           "the daemon stopped writing feeds")
+    d.stop()
+
+
+def case_site_config(c):
+    flag = c.path("pwned")
+    site = c.site("site", CONFIG + "  on_publish: 'touch %s'\n" % flag, POSTS)
+    rc, err = c.run("build", site, "-o", c.path("out"))
+    expect(rc == 0, "build exited %d" % rc)
+    expect("feedd.on_publish is ignored in the site's _config.yml" in err,
+           "no warning for on_publish in the site's _config.yml: %s" % err)
+    expect(not os.path.exists(flag), "the site's on_publish ran")
+
+
+CASES = [("build", case_build), ("watch", case_watch), ("failing", case_failing),
+         ("site-config", case_site_config)]
+
+
+def main():
+    feedd = os.environ.get("FEEDD")
+    if not feedd:
+        say("FAIL: FEEDD is not set")
+        return 1
+    feedd = os.path.abspath(feedd)
+    why = inotify_available()
+    if why:
+        say("SKIP: inotify unavailable: %s" % why)
+        return SKIP
+    args = sys.argv[1:]
+    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
+    tmp = tempfile.mkdtemp(prefix="feedd-push.")
+    failed = []
+    for name, fn in CASES:
+        if only and name not in only:
+            continue
+        c = Case(feedd, tmp, name)
+        t = time.monotonic()
+        try:
+            fn(c)
+            say("ok   %s (%.1f s)" % (name, time.monotonic() - t))
+        except Fail as e:
+            say("FAIL %s: %s" % (name, e))
+            failed.append(name)
+        finally:
+            c.close()
+    if failed or "--keep" in args:
+        say("kept %s" % tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
