@@ -56,6 +56,8 @@ static void	set_feed_path(struct config_reader *, char **, yaml_node_t *,
 		    const char *, const char *, int);
 static char	*normalise_path(const char *);
 static const char *check_feed_path(const char *, int);
+static void	apply_websub(struct config_reader *, struct config *,
+		    yaml_node_t *);
 static void	set_admin_only(struct config_reader *, char **,
 		    yaml_node_t *, const char *);
 static void	check_output(struct config *, struct buf *);
@@ -366,13 +368,47 @@ apply_feed(struct config_reader *r, struct config *cfg, yaml_node_t *feed)
 	}
 }
 
+/*
+ * feedd.websub: the hubs to ping (they reach the network: the -c file
+ * alone may name them), how many topics go in one request, and how long
+ * a hub has to answer.
+ */
+static void
+apply_websub(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
+{
+	yaml_node_t	*hubs;
+	char		**h;
+
+	if (blk == NULL)
+		return;
+	if (!r->admin) {
+		set_admin_only(r, NULL, blk, "feedd.websub");
+		return;
+	}
+	if (blk->type != YAML_MAPPING_NODE) {
+		reader_error(r, blk, "feedd.websub must be a mapping");
+		return;
+	}
+	hubs = yamlu_get(r->doc, blk, "hubs");
+	set_list(r, &cfg->hubs, hubs, "feedd.websub.hubs");
+	for (h = cfg->hubs; h != NULL && *h != NULL; h++) {
+		if (!url_is_absolute_http(*h))
+			reader_error(r, hubs, "WebSub hub \"%s\" is not an "
+			    "absolute http or https URL", *h);
+	}
+	set_int(r, &cfg->hub_batch, yamlu_get(r->doc, blk, "batch"),
+	    "feedd.websub.batch", 1, 1000);
+	set_int(r, &cfg->hub_timeout, yamlu_get(r->doc, blk, "timeout"),
+	    "feedd.websub.timeout", 1, 300);
+}
+
 /* feedd's own block. */
 static void
 apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 {
 	static const char *const known[] = { "site", "output", "formats",
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
-	    "on_publish", NULL };
+	    "on_publish", "websub", NULL };
 	yaml_node_pair_t *pair;
 	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
@@ -410,6 +446,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	/* Runs a program: the administrator's choice alone. */
 	set_admin_only(r, &cfg->on_publish, yamlu_get(r->doc, blk,
 	    "on_publish"), "feedd.on_publish");
+	apply_websub(r, cfg, yamlu_get(r->doc, blk, "websub"));
 	set_bool(r, &cfg->categories, yamlu_get(r->doc, blk, "categories"),
 	    "feedd.categories");
 	set_bool(r, &cfg->tags, yamlu_get(r->doc, blk, "tags"), "feedd.tags");
@@ -616,6 +653,8 @@ set_defaults(struct config *cfg)
 	cfg->categories = 1;
 	cfg->tags = 1;
 	cfg->debounce_ms = 50;
+	cfg->hub_batch = 1;
+	cfg->hub_timeout = 10;
 	cfg->markdown_ext = xcalloc(6, sizeof (char *));
 	for (i = 0; md[i] != NULL; i++)
 		cfg->markdown_ext[i] = xstrdup(md[i]);
@@ -896,6 +935,7 @@ config_free(struct config *cfg)
 	free(cfg->site_config);
 	free(cfg->output_dir);
 	free(cfg->on_publish);
+	yamlu_free_list(cfg->hubs);
 	free(cfg->output_origin);
 	free(cfg->output_real);
 	free(cfg->config_file);

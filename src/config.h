@@ -75,6 +75,9 @@ struct config {
 	int		 tags;		/* write tag feeds */
 	int		 debounce_ms;
 	char		*on_publish;	/* command run after changes, or NULL */
+	char		**hubs;		/* WebSub hubs to ping, or NULL */
+	int		 hub_batch;	/* topics in one request to a hub */
+	int		 hub_timeout;	/* seconds a hub has to answer */
 };
 
 /* Command-line values that take precedence over every file. */

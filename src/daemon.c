@@ -30,6 +30,7 @@
 #include "site.h"
 #include "strmap.h"
 #include "watch.h"
+#include "websub.h"
 #include "xmalloc.h"
 
 /* A flush touching this many feeds hands its memory back (see below). */
@@ -50,6 +51,11 @@
 #define REMOVAL_QUIET_MS 1000
 
 /* Everything the daemon owns: the one piece of mutable state. */
+/* Sockets of WebSub requests polled at once. */
+#define WEBSUB_POLLFDS	16
+/* How long a stopping daemon gives the hubs to take its last pings. */
+#define STOP_PING_MS	3000
+
 struct daemon {
 	const struct config_overrides *ov;
 	struct config	*cfg;
@@ -59,6 +65,7 @@ struct daemon {
 	struct publisher *pub;
 	struct strmap	*changed;	/* files a publish wrote or removed */
 	struct hook	*hook;		/* on_publish */
+	struct websub	*ws;		/* WebSub hubs, or NULL */
 	struct watch	*watch;
 
 	int		 signal_fd;
@@ -104,6 +111,8 @@ static int	start_site(struct daemon *, struct index *, struct config *,
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
 static void	push_changes(struct daemon *);
+static void	ping(struct daemon *, const char *);
+static void	ping_if_newer(const char *, void *);
 static int	reload(struct daemon *);
 static void	flush(struct daemon *);
 static void	read_signals(struct daemon *);
@@ -410,7 +419,7 @@ save_ids(struct daemon *d)
 		    d->cfg->output_dir, OUTDIR_STATE);
 }
 
-/* Tell on_publish of the files the last publish changed. */
+/* Tell on_publish and the WebSub hubs of the files a publish changed. */
 static void
 push_changes(struct daemon *d)
 {
@@ -418,11 +427,41 @@ push_changes(struct daemon *d)
 	const char	*rel;
 	void		*value;
 
-	while (strmap_next(d->changed, &pos, &rel, &value))
+	while (strmap_next(d->changed, &pos, &rel, &value)) {
 		hook_add(d->hook, rel);
+		ping(d, rel);
+	}
 	strmap_free(d->changed);
 	d->changed = strmap_create();
 	hook_start(d->hook);
+	websub_run(d->ws);
+}
+
+/* A feed file changed (or its change may not have been told): ping. */
+static void
+ping(struct daemon *d, const char *rel)
+{
+	char	*topic;
+
+	if (d->ws == NULL || (topic = publish_self_url(d->pub, rel)) == NULL)
+		return;
+	websub_publish(d->ws, topic);
+	free(topic);
+}
+
+/*
+ * publish_foreach_file callback at start: a feed written after the pings
+ * file was last saved may have died unpinged with the feedd before.
+ */
+static void
+ping_if_newer(const char *rel, void *arg)
+{
+	struct daemon	*d = arg;
+	int64_t		 mtime;
+
+	if (outdir_mtime(d->out, rel, &mtime) == 0 &&
+	    mtime > websub_saved_ns(d->ws))
+		ping(d, rel);
 }
 
 /* Publish every feed and drop files of feeds that no longer exist. */
@@ -501,7 +540,13 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	hook_configure(d->hook, cfg->on_publish != NULL &&
 	    *cfg->on_publish != '\0' ? cfg->on_publish : NULL,
 	    cfg->output_real);
+	websub_free(d->ws);
+	d->ws = websub_create(cfg, out);
 	publish_all(d);
+	if (d->ws != NULL && websub_saved_ns(d->ws) != -1) {
+		publish_foreach_file(d->pub, ping_if_newer, d);
+		websub_run(d->ws);
+	}
 	schedule_next(d, index_publish_due(d->idx, now));
 	return (0);
 }
@@ -760,6 +805,7 @@ teardown(struct daemon *d)
 	free(d->unwatched_why);
 	stop_site(d);
 	hook_free(d->hook);
+	websub_free(d->ws);
 	strmap_free(d->changed);
 	watch_free(d->watch);
 	if (d->watchdog_fd != -1)
@@ -774,8 +820,9 @@ int
 daemon_run(const struct config_overrides *ov)
 {
 	struct daemon	 d;
-	struct pollfd	 pfd[6];
-	int		 more = 0, rc, nfds, hook_at;
+	struct pollfd	 pfd[6 + WEBSUB_POLLFDS];
+	size_t		 nws;
+	int		 more = 0, rc, nfds, hook_at, timeout;
 
 	memset(&d, 0, sizeof d);
 	d.ov = ov;
@@ -801,7 +848,10 @@ daemon_run(const struct config_overrides *ov)
 			pfd[rc].revents = 0;
 		}
 		/* Events may still sit in the library after a capped drain. */
-		if (poll(pfd, (nfds_t)nfds, more ? 0 : -1) == -1) {
+		timeout = more ? 0 : -1;
+		nws = websub_pollfds(d.ws, pfd + nfds, WEBSUB_POLLFDS,
+		    &timeout);
+		if (poll(pfd, (nfds_t)nfds + nws, timeout) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -840,12 +890,14 @@ daemon_run(const struct config_overrides *ov)
 		}
 		if (hook_at != -1 && (pfd[hook_at].revents & POLLIN))
 			hook_reap(d.hook);
+		websub_events(d.ws, pfd + nfds, nws);
 	}
 
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
 	hook_finish(d.hook);
+	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");
 	teardown(&d);
 	return (0);

@@ -54,6 +54,7 @@ static void	render_rss(struct writer *, const struct config *,
 		    const struct rendered *const *);
 static int	category_listed(char *const *, const char *);
 static char	*self_url(const char *, const struct config *, const char *);
+static void	hub_links(struct writer *, const struct config *, const char *);
 
 /* Open an element. */
 static void
@@ -219,6 +220,26 @@ self_url(const char *siteurl, const struct config *cfg, const char *selfpath)
 	return (url);
 }
 
+/* A link to each WebSub hub, where subscribers find it (WebSub 4). */
+static void
+hub_links(struct writer *wr, const struct config *cfg, const char *element)
+{
+	char	**h;
+
+	for (h = cfg->hubs; h != NULL && *h != NULL; h++) {
+		start(wr, element);
+		attr(wr, "href", *h);
+		attr(wr, "rel", "hub");
+		end(wr);
+	}
+}
+
+char *
+feedwrite_self_url(const struct config *cfg, const char *selfpath)
+{
+	return (self_url(cfg->url, cfg, selfpath));
+}
+
 /* One Atom entry. */
 static void
 atom_entry(struct writer *wr, const struct config *cfg,
@@ -315,6 +336,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	attr(wr, "rel", "self");
 	attr(wr, "type", "application/atom+xml");
 	end(wr);
+	hub_links(wr, cfg, "link");
 	start(wr, "link");
 	attr(wr, "href", home);
 	attr(wr, "rel", "alternate");
@@ -419,6 +441,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	attr(wr, "rel", "self");
 	attr(wr, "type", "application/rss+xml");
 	end(wr);
+	hub_links(wr, cfg, "atom:link");
 	if (cfg->lang != NULL)
 		element(wr, "language", cfg->lang);
 	xasprintf(&generator, "feedd %s", PACKAGE_VERSION);

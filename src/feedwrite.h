@@ -31,4 +31,7 @@ int	feedwrite_render(const struct config *, const struct feed *,
 	    enum feed_format, const char *selfpath,
 	    const struct rendered *const *entries, struct buf *out);
 
+/* The URL of the feed at selfpath in the output folder (new string). */
+char	*feedwrite_self_url(const struct config *, const char *selfpath);
+
 #endif

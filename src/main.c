@@ -23,6 +23,7 @@
 #include "publish.h"
 #include "site.h"
 #include "strmap.h"
+#include "websub.h"
 #include "xmalloc.h"
 
 /* Exit statuses, documented in feedd(8). */
@@ -42,6 +43,8 @@ static void	usage(FILE *);
 static int	parse_options(int, char **, struct options *);
 static int	cmd_build(const struct options *);
 static void	run_on_publish(const struct config *, struct strmap *);
+static void	ping_hubs(const struct config *, struct outdir *,
+		    const struct publisher *, struct strmap *);
 static int	cmd_check_config(const struct options *);
 
 /* Milliseconds on the monotonic clock since since_ms. */
@@ -187,6 +190,32 @@ run_on_publish(const struct config *cfg, struct strmap *changed)
 	hook_free(hook);
 }
 
+/*
+ * After a build: ping the WebSub hubs for the feeds it changed, giving
+ * them their timeout to answer; the pings left wait in .feedd/pings.
+ */
+static void
+ping_hubs(const struct config *cfg, struct outdir *out,
+    const struct publisher *pub, struct strmap *changed)
+{
+	struct websub	*ws;
+	size_t		 pos = 0;
+	const char	*rel;
+	void		*value;
+	char		*topic;
+
+	if ((ws = websub_create(cfg, out)) == NULL)
+		return;
+	while (strmap_next(changed, &pos, &rel, &value)) {
+		if ((topic = publish_self_url(pub, rel)) == NULL)
+			continue;
+		websub_publish(ws, topic);
+		free(topic);
+	}
+	websub_finish(ws, cfg->hub_timeout * 1000);
+	websub_free(ws);
+}
+
 /* feedd check-config: validate and exit. */
 static int
 cmd_check_config(const struct options *o)
@@ -280,6 +309,7 @@ cmd_build(const struct options *o)
 	    pst.written, pst.unchanged, pst.removed, pst.failed,
 	    cfg->output_dir);
 	run_on_publish(cfg, pst.changed);
+	ping_hubs(cfg, out, pub, pst.changed);
 
 	strmap_free(pst.changed);
 	free(feeds);

@@ -386,6 +386,23 @@ outdir_exists(struct outdir *od, const char *rel)
 	return (rc);
 }
 
+int
+outdir_mtime(struct outdir *od, const char *rel, int64_t *ns)
+{
+	struct stat	 st;
+	const char	*base;
+	int		 dir, rc;
+
+	if ((dir = open_parent(od, rel, 0, &base)) == -1)
+		return (-1);
+	rc = fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW);
+	close(dir);
+	if (rc == -1)
+		return (-1);
+	*ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	return (0);
+}
+
 /* Remove a file below the output folder. */
 int
 outdir_remove(struct outdir *od, const char *rel)

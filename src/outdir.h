@@ -18,6 +18,7 @@
 #define FEEDD_OUTDIR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -66,6 +67,9 @@ int		 outdir_read(struct outdir *, const char *rel, size_t max,
 
 /* Whether rel exists (as anything; links are not followed). */
 int		 outdir_exists(struct outdir *, const char *rel);
+
+/* The modification time of file rel (links not followed).  0 or -1. */
+int		 outdir_mtime(struct outdir *, const char *rel, int64_t *ns);
 
 /*
  * Remove the file rel (never a folder, never through a link).  Returns

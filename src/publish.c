@@ -322,6 +322,31 @@ publish_owner(const struct publisher *pub, const char *rel,
 	return (1);
 }
 
+char *
+publish_self_url(const struct publisher *pub, const char *rel)
+{
+	size_t	 n = strlen(rel);
+
+	/* A .gz beside a feed is the same document, compressed. */
+	if (strmap_get(pub->owners, rel) == NULL ||
+	    (n > 3 && strcmp(rel + n - 3, ".gz") == 0))
+		return (NULL);
+	return (feedwrite_self_url(pub->cfg, rel));
+}
+
+/* Every file the publisher owns. */
+void
+publish_foreach_file(const struct publisher *pub,
+    void (*fn)(const char *, void *), void *arg)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(pub->owners, &pos, &key, &value))
+		fn(key, arg);
+}
+
 /* Every folder holding files the publisher owns. */
 void
 publish_foreach_folder(const struct publisher *pub,

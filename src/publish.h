@@ -73,6 +73,16 @@ int		 publish_manifest_lost(const struct publisher *);
 int		 publish_owner(const struct publisher *, const char *rel,
 		    enum feed_kind *, const char **name);
 
+/*
+ * The self URL of the feed document at rel (a new string), or NULL when
+ * rel is not a feed document it owns.
+ */
+char		*publish_self_url(const struct publisher *, const char *rel);
+
+/* Call fn with every file it owns. */
+void		 publish_foreach_file(const struct publisher *,
+		    void (*fn)(const char *, void *), void *);
+
 /* Call fn with every folder holding files it owns ("" is the top). */
 void		 publish_foreach_folder(const struct publisher *,
 		    void (*fn)(const char *, void *), void *);

@@ -11,17 +11,32 @@ on_publish (feedd.on_publish):
   failing      a command that exits 3 is logged and the daemon goes on
   site-config  on_publish in the site's own _config.yml is ignored with a warning
 
+WebSub (feedd.websub.hubs), against hubs on the loopback that record every request:
+  hub-links    every Atom and RSS feed links its hubs, and stays valid
+  hub-latency  50 new posts, one at a time: each changed feed's self URL reaches the hub
+               exactly once per post, the median within 1 s of the post
+  hub-down     a hub answering 500, then one that never answers in time: logged once,
+               feeds still written at once, and every ping delivered once the hub is back,
+               across a restart of the daemon; a build pings too
+  hub-config   websub in the site's own _config.yml is ignored with a warning
+
 Environment: FEEDD (the binary).  Exit 0 pass, 1 fail, 77 skip (no inotify).  Options:
 --keep, --only NAME,NAME.
 """
 
+import datetime
+import http.server
 import os
 import shutil
+import statistics
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 
-from feeddtest import SLOW, Case, Fail, inotify_available, say, wait_until, write
+from feeddtest import (SLOW, Case, Fail, feed_problems, inotify_available, say, wait_until,
+                       write)
 
 SKIP = 77
 CONFIG = """\
@@ -159,8 +174,174 @@ def case_site_config(c):
     expect(not os.path.exists(flag), "the site's on_publish ran")
 
 
+class Hub:
+    """A WebSub hub on the loopback that records each publish request: (time, [hub.url]).
+    mode: "ok" (204), "error" (500) or "hang" (no answer for a minute)."""
+
+    def __init__(self, mode="ok"):
+        self.mode = mode
+        self.requests = []
+        self.lock = threading.Lock()
+        hub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                n = int(self.headers.get("Content-Length", "0"))
+                form = urllib.parse.parse_qs(self.rfile.read(n).decode())
+                ok = form.get("hub.mode") == ["publish"] and \
+                    form.get("hub.url") == form.get("hub.topic") and \
+                    self.headers.get("Content-Type") == "application/x-www-form-urlencoded"
+                if hub.mode == "hang":
+                    time.sleep(60)
+                    return
+                with hub.lock:
+                    if hub.mode == "ok":
+                        hub.requests.append((time.monotonic(), form.get("hub.url", []), ok))
+                self.send_response(204 if hub.mode == "ok" else 500)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def topics(self, since=0.0):
+        with self.lock:
+            return [u for t, us, _ in self.requests if t >= since for u in us]
+
+    def malformed(self):
+        with self.lock:
+            return [r for r in self.requests if not r[2]]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def hub_admin(c, hub_url, extra=""):
+    conf = c.path("hub.yml")
+    write(conf, "feedd:\n  websub:\n    hubs: [\"%s\"]\n    timeout: 1\n%s" % (hub_url, extra))
+    return conf
+
+
+def self_url(rel):
+    return "https://push.example.org/" + rel
+
+
+def case_hub_links(c):
+    site = c.site("site", CONFIG, POSTS)
+    out = c.path("out")
+    conf = hub_admin(c, "https://hub.example.net/")
+    rc, err = c.run("build", site, "-o", out, "-c", conf, "-q")
+    expect(rc == 0, "build exited %d: %s" % (rc, err))
+    for rel in feed_files(out):
+        data = open(os.path.join(out, rel), encoding="utf-8").read()
+        tag = "<link href=\"https://hub.example.net/\" rel=\"hub\"/>" if rel.endswith(".xml") \
+            else "<atom:link href=\"https://hub.example.net/\" rel=\"hub\"/>"
+        expect(tag in data, "%s does not link the hub (%s)" % (rel, tag))
+    top = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(__file__), "..", "..")
+    problems = feed_problems(out, os.path.join(top, "tests", "data", "atom.rng"))
+    expect(not problems, "feeds with hub links fail validation: %s" % problems[:3])
+
+
+def case_hub_latency(c):
+    hub = Hub()
+    try:
+        site = c.site("site", CONFIG, POSTS)
+        out = c.path("out")
+        d = c.daemon(site, out, "-c", hub_admin(c, hub.url))
+        wait_until(lambda: len(hub.topics()) >= len(feed_files(out)),
+                   "the first build's feeds pinged", timeout=SLOW, alive=d.alive)
+        delays = []
+        for i in range(50):
+            cat, tag = "cat%d" % (i % 7), "tp%d" % i
+            want = sorted(self_url(r) for r in ("feed.xml", "feed.rss", "feed/%s.xml" % cat,
+                                                 "feed/%s.rss" % cat,
+                                                 "feed/by_tag/%s.xml" % tag,
+                                                 "feed/by_tag/%s.rss" % tag))
+            t0 = time.monotonic()
+            day = datetime.date(2024, 6, 1) + datetime.timedelta(days=i)
+            write(os.path.join(site, "_posts", "%s-n%d.md" % (day.isoformat(), i)),
+                  "---\ntitle: N%d\ncategories: %s\ntags: [%s]\n---\nBody %d.\n"
+                  % (i, cat, tag, i))
+            wait_until(lambda: set(want) <= set(hub.topics(t0)),
+                       "post %d's six feeds pinged" % i, timeout=SLOW, alive=d.alive,
+                       detail=lambda: hub.topics(t0))
+            delays.append(max(t for t, us, _ in hub.requests if t >= t0
+                              and set(us) & set(want)) - t0)
+            got = sorted(hub.topics(t0))
+            expect(got == want, "post %d: pinged %r, not each changed feed once %r"
+                   % (i, got, want))
+        med = statistics.median(delays)
+        say("   hub-latency: post -> last of its pings: median %.0f ms, max %.0f ms (50 posts)"
+            % (med * 1000, max(delays) * 1000))
+        expect(med <= 1.0, "median post -> ping %.2f s, over 1 s" % med)
+        expect(not hub.malformed(), "malformed requests: %r" % hub.malformed()[:2])
+        d.stop()
+    finally:
+        hub.close()
+
+
+def case_hub_down(c):
+    hub = Hub("error")
+    try:
+        site = c.site("site", CONFIG, POSTS)
+        out = c.path("out")
+        conf = hub_admin(c, hub.url)
+        d = c.daemon(site, out, "-c", conf)
+        d.wait_log(r"WebSub hub %s: it answered HTTP 500" % hub.url, "the failure logged",
+                   timeout=SLOW)
+        hub.mode = "hang"
+        t0 = time.monotonic()
+        write(os.path.join(site, "_posts", "2024-05-03-three.md"), post("Three", 3, "sport"))
+        wait_until(lambda: os.path.exists(os.path.join(out, "feed", "sport.xml")),
+                   "the new post's feed written while the hub hangs", timeout=SLOW,
+                   alive=d.alive)
+        took = time.monotonic() - t0
+        expect(took < 1.0, "a hanging hub delayed a feed by %.2f s" % took)
+        time.sleep(2.5)     # a timeout (1 s) and a retry or two against the hanging hub
+        expect(d.text().count("warning: WebSub hub %s:" % hub.url) == 1,
+               "the failure episode logged more than once: %s" % d.text()[-800:])
+        expect(d.stop() == 0, "the daemon did not stop")
+        pending = open(os.path.join(out, ".feedd", "pings"), encoding="utf-8").read()
+        expect(self_url("feed/sport.xml") in pending,
+               "the pings waiting are not in .feedd/pings: %s" % pending[:300])
+        hub.mode = "ok"
+        t0 = time.monotonic()
+        d = c.daemon(site, out, "-c", conf)
+        want = set(self_url(r) for r in feed_files(out))
+        wait_until(lambda: want <= set(hub.topics(t0)), "every ping delivered after the "
+                   "restart", timeout=SLOW, alive=d.alive,
+                   detail=lambda: sorted(want - set(hub.topics(t0))))
+        d.stop()
+        # A build pings the feeds it changed.
+        t0 = time.monotonic()
+        write(os.path.join(site, "_posts", "2024-05-04-four.md"), post("Four", 4, "arts"))
+        rc, err = c.run("build", site, "-o", out, "-c", conf, "-q")
+        expect(rc == 0 and self_url("feed/arts.xml") in hub.topics(t0),
+               "a build did not ping (%d): %r" % (rc, hub.topics(t0)))
+    finally:
+        hub.close()
+
+
+def case_hub_config(c):
+    site = c.site("site", CONFIG + "  websub:\n    hubs: [\"http://127.0.0.1:9/\"]\n", POSTS)
+    out = c.path("out")
+    rc, err = c.run("build", site, "-o", out)
+    expect(rc == 0, "build exited %d" % rc)
+    expect("feedd.websub is ignored in the site's _config.yml" in err,
+           "no warning for websub in the site's _config.yml: %s" % err)
+    expect("rel=\"hub\"" not in open(os.path.join(out, "feed.xml")).read(),
+           "the site's hub is linked")
+
+
 CASES = [("build", case_build), ("watch", case_watch), ("failing", case_failing),
-         ("site-config", case_site_config)]
+         ("site-config", case_site_config), ("hub-links", case_hub_links),
+         ("hub-latency", case_hub_latency), ("hub-down", case_hub_down),
+         ("hub-config", case_hub_config)]
 
 
 def main():
