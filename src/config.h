@@ -14,6 +14,7 @@
 enum feed_format {
 	FORMAT_ATOM = 1,
 	FORMAT_RSS = 2,
+	FORMAT_JSON = 4,	/* JSON Feed 1.1 */
 };
 
 struct defaults;
@@ -74,6 +75,8 @@ struct config {
 	int		 categories;	/* write category feeds */
 	int		 tags;		/* write tag feeds */
 	int		 debounce_ms;
+	int		 gzip;		/* write a .gz beside each file */
+	char		*discovery_dir;	/* folder of the feed lists, or NULL */
 };
 
 /* Command-line values that take precedence over every file. */

@@ -1,6 +1,6 @@
 /*
  * Rendering one feed, Atom 1.0 or RSS 2.0, into memory with libxml2's
- * xmlTextWriter.  Every string is made valid XML first and written as
+ * xmlTextWriter (or JSON Feed 1.1, through jsonfeed.h).  Every string is made valid XML first and written as
  * escaped text (never CDATA), so no post content can break the document.
  * Output depends only on the config and the posts: the same input gives
  * the same bytes.
