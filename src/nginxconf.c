@@ -38,14 +38,23 @@ quote(struct buf *out, const char *s)
 	buf_addc(out, '"');
 }
 
-/* s as a literal inside a PCRE. */
+/*
+ * s as a literal inside a PCRE inside an nginx string, where "\\" is
+ * one backslash and any other backslash stays as it is.
+ */
 static void
 regex_quote(struct buf *out, const char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (strchr("\\^$.|?*+()[]{}", *s) != NULL)
-			buf_addc(out, '\\');
-		buf_addc(out, *s);
+		if (*s == '\\')
+			buf_adds(out, "\\\\\\\\");
+		else if (*s == '"')
+			buf_adds(out, "\\\"");
+		else {
+			if (strchr("^$.|?*+()[]{}", *s) != NULL)
+				buf_addc(out, '\\');
+			buf_addc(out, *s);
+		}
 	}
 }
 
