@@ -401,6 +401,7 @@ publish_all(struct daemon *d)
 
 	memset(&st, 0, sizeof st);
 	feeds = index_feeds(d->idx, &n);
+	publish_recheck(d->pub);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
 	publish_finish_full(d->pub, &st);

@@ -31,12 +31,13 @@ static const char *const kind_keys[] = { "site", "category", "tag" };
 static const char *const group_titles[] = { "Site", "Categories", "Tags" };
 
 static json_t	*string(const char *);
+static char	*clean_name(const char *);
 static json_t	*feed_object(const struct config *,
 		    const struct listed_feed *);
 static int	 render_index(const struct config *,
 		    const struct listed_feed *, size_t, struct buf *);
-static int	 write_links(const struct config *, const struct listed_feed *,
-		    struct buf *);
+static void	 write_links(const struct config *, const struct listed_feed *,
+		    xmlDocPtr, xmlOutputBufferPtr);
 static int	 render_head(const struct config *,
 		    const struct listed_feed *, size_t, struct buf *);
 static int	 render_opml(const struct config *,
@@ -66,6 +67,16 @@ string(const char *s)
 	j = json_string(clean);
 	free(clean);
 	return (j);
+}
+
+/* A name made valid UTF-8 without control characters (new string). */
+static char *
+clean_name(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return (text_xml_is_clean(s, len) ? xstrdup(s) :
+	    text_xml_clean(s, len, NULL));
 }
 
 /* Serialise a document (taking it) into out, with a final newline. */
@@ -147,30 +158,19 @@ render_index(const struct config *cfg, const struct listed_feed *list,
 
 /*
  * The <link rel="alternate"> lines of one feed, one per format, as the
- * <head> of an HTML page holds them; serialised by libxml2, so every
- * title and URL is escaped.
+ * <head> of an HTML page holds them; serialised by libxml2 (through ob,
+ * for doc, an HTML document in UTF-8), so every title and URL is escaped.
  */
-static int
+static void
 write_links(const struct config *cfg, const struct listed_feed *l,
-    struct buf *out)
+    xmlDocPtr doc, xmlOutputBufferPtr ob)
 {
 	const struct feed f = { .kind = l->kind, .name = (char *)l->name };
-	xmlOutputBufferPtr ob;
-	xmlDocPtr	 doc;
 	xmlNodePtr	 link;
 	const char	*title;
 	char		*alloc, *url, *label, *clean = NULL;
 	size_t		 k;
-	int		 rc = 0;
 
-	if ((doc = htmlNewDocNoDtD(NULL, NULL)) == NULL)
-		return (-1);
-	if ((ob = xmlAllocOutputBuffer(NULL)) == NULL) {
-		xmlFreeDoc(doc);
-		return (-1);
-	}
-	/* UTF-8 as is, not as character references. */
-	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
 	title = feedname_title(cfg, &f, &alloc);
 	if (!text_xml_is_clean(title, strlen(title)))
 		title = clean = text_xml_clean(title, strlen(title), NULL);
@@ -196,16 +196,8 @@ write_links(const struct config *cfg, const struct listed_feed *l,
 		free(label);
 		free(url);
 	}
-	if (xmlOutputBufferFlush(ob) < 0)
-		rc = -1;
-	else
-		buf_add(out, xmlOutputBufferGetContent(ob),
-		    xmlOutputBufferGetSize(ob));
-	xmlOutputBufferClose(ob);
-	xmlFreeDoc(doc);
 	free(clean);
 	free(alloc);
-	return (rc);
 }
 
 /*
@@ -216,31 +208,52 @@ static int
 render_head(const struct config *cfg, const struct listed_feed *list,
     size_t n, struct buf *out)
 {
-	struct buf	 links = BUF_INIT;
-	json_t		*doc = json_object(), *cats = json_object();
-	json_t		*tags = json_object(), *target;
+	xmlOutputBufferPtr ob;
+	xmlDocPtr	 doc;
+	json_t		*head = json_object(), *cats = json_object();
+	json_t		*tags = json_object(), *target, *links;
+	char		*name;
 	size_t		 i;
 	int		 rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
-		buf_reset(&links);
-		buf_add(&links, "", 0);
-		rc = write_links(cfg, &list[i], &links);
-		if (list[i].kind == FEED_SITE) {
-			json_object_set_new(doc, "site", string(links.data));
-			continue;
-		}
-		target = list[i].kind == FEED_CATEGORY ? cats : tags;
-		json_object_set_new(target, list[i].name, string(links.data));
-	}
-	buf_free(&links);
-	json_object_set_new(doc, "categories", cats);
-	json_object_set_new(doc, "tags", tags);
-	if (rc != 0) {
-		json_decref(doc);
+	if ((doc = htmlNewDocNoDtD(NULL, NULL)) == NULL) {
+		json_decref(head);
 		return (-1);
 	}
-	return (dump(doc, out));
+	/* UTF-8 as is, not as character references. */
+	doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((ob = xmlAllocOutputBuffer(NULL)) == NULL) {
+			rc = -1;
+			break;
+		}
+		write_links(cfg, &list[i], doc, ob);
+		if (xmlOutputBufferFlush(ob) < 0)
+			rc = -1;
+		else {
+			links = json_stringn((const char *)
+			    xmlOutputBufferGetContent(ob),
+			    xmlOutputBufferGetSize(ob));
+			target = list[i].kind == FEED_SITE ? NULL :
+			    list[i].kind == FEED_CATEGORY ? cats : tags;
+			if (target == NULL)
+				json_object_set_new(head, "site", links);
+			else {
+				name = clean_name(list[i].name);
+				json_object_set_new(target, name, links);
+				free(name);
+			}
+		}
+		xmlOutputBufferClose(ob);
+	}
+	xmlFreeDoc(doc);
+	json_object_set_new(head, "categories", cats);
+	json_object_set_new(head, "tags", tags);
+	if (rc != 0) {
+		json_decref(head);
+		return (-1);
+	}
+	return (dump(head, out));
 }
 
 /* feeds.opml: an OPML 2.0 subscription list, grouped by kind. */

@@ -13,8 +13,8 @@
 #define GZFILE_SUFFIX	".gz"
 
 /*
- * Append the gzip of len bytes at data to out (best compression: the file
- * is made once and served many times).  Returns 0, or -1 if zlib failed.
+ * Append the gzip of len bytes at data to out.  Returns 0, or -1 if zlib
+ * failed.
  */
 int	gzfile_compress(const void *data, size_t len, struct buf *out);
 

@@ -54,6 +54,7 @@ struct publisher {
 	struct liquidpost lp;		/* Liquid in bodies */
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
+	struct buf	 listed;	/* what the discovery files last said */
 };
 
 /* One feed file to render. */
@@ -222,6 +223,7 @@ publish_free(struct publisher *pub)
 	strmap_free(pub->folders);
 	rcache_free(pub->cache);
 	liquidpost_free(&pub->lp);
+	buf_free(&pub->listed);
 	free(pub);
 }
 
@@ -601,7 +603,7 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	struct buf	 out = BUF_INIT;
 	size_t		 n, m = 0, i, k, limit = (size_t)cfg->posts_limit;
 	char		*rel, *gzrel;
-	int		 rc, err, any;
+	int		 rc, err, any, same;
 
 	if (cfg->discovery_dir == NULL)
 		return;
@@ -636,10 +638,21 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 		m++;
 	}
 
-	memset(&w, 0, sizeof w);
-	w.pub = pub;
-	w.st = st;
-	batch = outdir_batch_create(pub->out);
+	/* Rendering them takes a while on a site with thousands of feeds:
+	 * not again while what they list is the same and they are there. */
+	buf_reset(&out);
+	buf_add(&out, "", 0);
+	for (i = 0; i < m; i++) {
+		buf_addf(&out, "%d %s %zu %zu %lld", (int)list[i].kind,
+		    list[i].name != NULL ? list[i].name : "", list[i].posts,
+		    list[i].entries, (long long)list[i].newest);
+		for (k = 0; k < DISCOVERY_NFORMATS; k++)
+			buf_addf(&out, " %s", list[i].paths[k] != NULL ?
+			    list[i].paths[k] : "-");
+		buf_addc(&out, '\n');
+	}
+	same = pub->listed.len == out.len && out.len > 0 &&
+	    memcmp(pub->listed.data, out.data, out.len) == 0;
 	for (i = 0; i < DISCOVERY_NFILES; i++) {
 		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
 		    discovery_name((enum discovery_file)i));
@@ -648,6 +661,21 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 		claim(pub, &site, rel);
 		if (cfg->gzip)
 			claim(pub, &site, gzrel);
+		same = same && outdir_exists(pub->out, rel) && (!cfg->gzip ||
+		    outdir_exists(pub->out, gzrel));
+		free(gzrel);
+		free(rel);
+	}
+	buf_reset(&pub->listed);
+	buf_add(&pub->listed, out.data, out.len);
+
+	memset(&w, 0, sizeof w);
+	w.pub = pub;
+	w.st = st;
+	batch = outdir_batch_create(pub->out);
+	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
+		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
+		    discovery_name((enum discovery_file)i));
 		buf_reset(&out);
 		err = 0;
 		if (discovery_render(cfg, (enum discovery_file)i, list, m,
@@ -659,7 +687,6 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 			write_done(rel, err, &w);
 		else if (rc == 0)
 			st->unchanged++;
-		free(gzrel);
 		free(rel);
 	}
 	outdir_batch_commit(batch, write_done, &w);
@@ -671,6 +698,13 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	}
 	free(list);
 	free(feeds);
+}
+
+/* Render the lists of feeds at the next publish whatever they hold. */
+void
+publish_recheck(struct publisher *pub)
+{
+	buf_reset(&pub->listed);
 }
 
 /* qsort order of path strings. */
