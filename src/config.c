@@ -57,6 +57,8 @@ static void	set_feed_path(struct config_reader *, char **, yaml_node_t *,
 		    const char *, const char *, int);
 static char	*normalise_path(const char *);
 static const char *check_feed_path(const char *, int);
+static void	set_archive(struct config_reader *, struct config *,
+		    yaml_node_t *);
 static void	apply_websub(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static void	set_admin_only(struct config_reader *, char **,
@@ -433,6 +435,38 @@ apply_feed(struct config_reader *r, struct config *cfg, yaml_node_t *feed)
 	}
 }
 
+/* feedd.archive: false, true (monthly), or the period of a page. */
+static void
+set_archive(struct config_reader *r, struct config *cfg, yaml_node_t *node)
+{
+	static const struct {
+		const char		*name;
+		enum archive_period	 period;
+	} periods[] = {
+		{ "daily", ARCHIVE_DAY }, { "weekly", ARCHIVE_WEEK },
+		{ "monthly", ARCHIVE_MONTH }, { "yearly", ARCHIVE_YEAR },
+	};
+	const char	*v;
+	size_t		 i;
+	int		 b;
+
+	if (node == NULL)
+		return;
+	if ((b = yamlu_bool(node)) != -1) {
+		cfg->archive = b ? ARCHIVE_MONTH : ARCHIVE_NONE;
+		return;
+	}
+	v = yamlu_scalar(node);
+	for (i = 0; v != NULL && i < sizeof periods / sizeof periods[0]; i++) {
+		if (strcmp(v, periods[i].name) == 0) {
+			cfg->archive = periods[i].period;
+			return;
+		}
+	}
+	reader_error(r, node, "feedd.archive must be false, true, daily, "
+	    "weekly, monthly or yearly");
+}
+
 /*
  * feedd.websub: the hubs to ping (they reach the network: the -c file
  * alone may name them), how many topics go in one request, and how long
@@ -473,7 +507,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 {
 	static const char *const known[] = { "site", "output", "formats",
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
-	    "gzip", "discovery", "on_publish", "websub", NULL };
+	    "gzip", "discovery", "archive", "on_publish", "websub", NULL };
 	yaml_node_pair_t *pair;
 	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
@@ -508,6 +542,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	if (!r->admin)
 		set_admin_only(r, NULL, yamlu_get(r->doc, blk, "site"),
 		    "feedd.site");
+	set_archive(r, cfg, yamlu_get(r->doc, blk, "archive"));
 	/* Runs a program: the administrator's choice alone. */
 	set_admin_only(r, &cfg->on_publish, yamlu_get(r->doc, blk,
 	    "on_publish"), "feedd.on_publish");

@@ -474,6 +474,7 @@ publish_all(struct daemon *d)
 
 	memset(&st, 0, sizeof st);
 	st.changed = d->changed;
+	publish_forget(d->pub);
 	feeds = index_feeds(d->idx, &n);
 	publish_recheck(d->pub);
 	publish_feeds(d->pub, feeds, n, &st);

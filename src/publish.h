@@ -55,6 +55,13 @@ void		 publish_feeds(struct publisher *, struct feed **, size_t,
 		    struct publish_stats *);
 
 /*
+ * Forget which archive pages are known to be on disk as they would be
+ * written, so that the next publish renders and compares every one (a
+ * full publish that must rewrite whatever differs).
+ */
+void		 publish_forget(struct publisher *);
+
+/*
  * After a full build: remove files of the old manifest that no feed
  * claimed, and save the manifest (a failure is counted in stats).
  */
