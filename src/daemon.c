@@ -53,6 +53,12 @@
 /* Everything the daemon owns: the one piece of mutable state. */
 /* Sockets of WebSub requests polled at once. */
 #define WEBSUB_POLLFDS	16
+/*
+ * How long after a flush the lists of feeds are written: long enough to
+ * gather a burst of posts, short enough for a reader looking for a new
+ * category.
+ */
+#define LISTS_DELAY_MS	2000
 /* How long a stopping daemon gives the hubs to take its last pings. */
 #define STOP_PING_MS	3000
 
@@ -71,6 +77,8 @@ struct daemon {
 	int		 signal_fd;
 	int		 debounce_fd;	/* CLOCK_MONOTONIC, one-shot */
 	int		 schedule_fd;	/* CLOCK_REALTIME, next future post */
+	int		 lists_fd;	/* CLOCK_MONOTONIC, the lists of feeds */
+	int		 lists_armed;
 	int		 watchdog_fd;	/* CLOCK_MONOTONIC, periodic, or -1 */
 
 	struct watch_changes changes;	/* gathered since the last flush */
@@ -111,6 +119,7 @@ static int	start_site(struct daemon *, struct index *, struct config *,
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
 static void	push_changes(struct daemon *);
+static void	publish_lists_now(struct daemon *);
 static void	ping(struct daemon *, const char *);
 static void	ping_if_newer(const char *, void *);
 static int	reload(struct daemon *);
@@ -265,6 +274,7 @@ reopen_output(struct daemon *d)
 	outdir_free(d->out);
 	d->out = out;
 	d->pub = publish_create(d->cfg, out, d->idx);
+	publish_lists_later(d->pub);
 	return (0);
 }
 
@@ -464,6 +474,28 @@ ping_if_newer(const char *rel, void *arg)
 		ping(d, rel);
 }
 
+/*
+ * Bring the lists of feeds up to date: LISTS_DELAY_MS after the flush
+ * that made them stale, once for all the changes made meanwhile.
+ */
+static void
+publish_lists_now(struct daemon *d)
+{
+	struct publish_stats st;
+
+	d->lists_armed = 0;
+	arm_at(d->lists_fd, 0, 0, 0);
+	memset(&st, 0, sizeof st);
+	st.changed = d->changed;
+	publish_lists(d->pub, &st);
+	publish_save_manifest(d->pub, &st);
+	push_changes(d);
+	/* Lists written say nothing of the feeds: an episode of failed
+	 * writes ends with feeds written again. */
+	if (st.failed > 0)
+		check_writes(d, &st);
+}
+
 /* Publish every feed and drop files of feeds that no longer exist. */
 static void
 publish_all(struct daemon *d)
@@ -479,6 +511,7 @@ publish_all(struct daemon *d)
 	publish_recheck(d->pub);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
+	publish_lists(d->pub, &st);
 	publish_finish_full(d->pub, &st);
 	push_changes(d);
 	index_clean(d->idx);
@@ -539,6 +572,7 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	if (rc != 0)
 		return (-1);
 	d->pub = publish_create(cfg, out, d->idx);
+	publish_lists_later(d->pub);
 	hook_configure(d->hook, cfg->on_publish != NULL &&
 	    *cfg->on_publish != '\0' ? cfg->on_publish : NULL,
 	    cfg->output_real);
@@ -707,6 +741,11 @@ flush(struct daemon *d)
 	index_clean(d->idx);
 	publish_save_manifest(d->pub, &pst);
 	push_changes(d);
+	if (publish_lists_stale(d->pub) && !d->lists_armed) {
+		arm_at(d->lists_fd, TFD_TIMER_ABSTIME, monotonic_ms() +
+		    LISTS_DELAY_MS, 0);
+		d->lists_armed = 1;
+	}
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();
@@ -774,6 +813,7 @@ setup(struct daemon *d)
 		fatal("signalfd");
 	d->debounce_fd = make_timer(CLOCK_MONOTONIC);
 	d->schedule_fd = make_timer(CLOCK_REALTIME);
+	d->lists_fd = make_timer(CLOCK_MONOTONIC);
 	d->watchdog_fd = -1;
 	if ((watchdog_usec = sdnotify_watchdog_usec()) > 0) {
 		d->watchdog_fd = make_timer(CLOCK_MONOTONIC);
@@ -812,6 +852,7 @@ teardown(struct daemon *d)
 	watch_free(d->watch);
 	if (d->watchdog_fd != -1)
 		close(d->watchdog_fd);
+	close(d->lists_fd);
 	close(d->schedule_fd);
 	close(d->debounce_fd);
 	close(d->signal_fd);
@@ -822,7 +863,7 @@ int
 daemon_run(const struct config_overrides *ov)
 {
 	struct daemon	 d;
-	struct pollfd	 pfd[6 + WEBSUB_POLLFDS];
+	struct pollfd	 pfd[7 + WEBSUB_POLLFDS];
 	size_t		 nws;
 	int		 more = 0, rc, nfds, hook_at, timeout;
 
@@ -838,8 +879,9 @@ daemon_run(const struct config_overrides *ov)
 		pfd[1].fd = watch_fd(d.watch);
 		pfd[2].fd = d.debounce_fd;
 		pfd[3].fd = d.schedule_fd;
-		pfd[4].fd = d.watchdog_fd;
-		nfds = d.watchdog_fd != -1 ? 5 : 4;
+		pfd[4].fd = d.lists_fd;
+		pfd[5].fd = d.watchdog_fd;
+		nfds = d.watchdog_fd != -1 ? 6 : 5;
 		hook_at = -1;
 		if (hook_fd(d.hook) != -1) {
 			hook_at = nfds;
@@ -886,7 +928,11 @@ daemon_run(const struct config_overrides *ov)
 			read_timer(d.schedule_fd);
 			flush(&d);
 		}
-		if (d.watchdog_fd != -1 && (pfd[4].revents & POLLIN)) {
+		if (pfd[4].revents & POLLIN) {
+			read_timer(d.lists_fd);
+			publish_lists_now(&d);
+		}
+		if (d.watchdog_fd != -1 && (pfd[5].revents & POLLIN)) {
 			read_timer(d.watchdog_fd);
 			sdnotify("WATCHDOG=1");
 		}
@@ -898,6 +944,8 @@ daemon_run(const struct config_overrides *ov)
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
+	if (d.pub != NULL && publish_lists_stale(d.pub))
+		publish_lists_now(&d);
 	hook_finish(d.hook);
 	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");

@@ -57,6 +57,8 @@ struct publisher {
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
 	struct buf	 listed;	/* what the discovery files last said */
+	int		 lists_later;	/* publish_feeds leaves the lists... */
+	int		 lists_stale;	/* ...which are then out of date */
 	struct strmap	*doc_pages;	/* current document -> strmap of the
 					 * paths of its archive pages */
 	struct strmap	*signatures;	/* archive page -> uint64_t * of what
@@ -634,6 +636,28 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	}
 	free(w.jobs);
 	free(w.needed);
+	if (pub->lists_later)
+		pub->lists_stale = 1;
+	else
+		publish_discovery(pub, st);
+}
+
+void
+publish_lists_later(struct publisher *pub)
+{
+	pub->lists_later = 1;
+}
+
+int
+publish_lists_stale(const struct publisher *pub)
+{
+	return (pub->lists_stale);
+}
+
+void
+publish_lists(struct publisher *pub, struct publish_stats *st)
+{
+	pub->lists_stale = 0;
 	publish_discovery(pub, st);
 }
 

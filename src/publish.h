@@ -55,6 +55,16 @@ void		 publish_feeds(struct publisher *, struct feed **, size_t,
 		    struct publish_stats *);
 
 /*
+ * The lists of feeds (discovery.h) cost more than a few feeds to render
+ * on a site with thousands: after publish_lists_later, publish_feeds
+ * leaves them out of date (publish_lists_stale) until publish_lists,
+ * which the daemon calls a little later, once for many changes.
+ */
+void		 publish_lists_later(struct publisher *);
+int		 publish_lists_stale(const struct publisher *);
+void		 publish_lists(struct publisher *, struct publish_stats *);
+
+/*
  * Forget which archive pages are known to be on disk as they would be
  * written, so that the next publish renders and compares every one (a
  * full publish that must rewrite whatever differs).
