@@ -867,6 +867,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->size = st.st_size;
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
+	post->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
+	    st.st_ctim.tv_nsec;
 	if (read_fields(cfg, post, relpath, &view, &pn, cause,
 	    warning) != 0) {
 		free_loose(post);

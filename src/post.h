@@ -59,6 +59,7 @@ struct post {
 	ino_t		 ino;
 	off_t		 size;
 	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;	/* a chmod may make it unreadable */
 };
 
 /* Outcome of post_load other than success. */

@@ -17,6 +17,8 @@
 #include "parallel.h"
 #include "publish.h"
 #include "rcache.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "state.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -347,6 +349,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 
 	entries = xcalloc(limit, sizeof *entries);
 	for (i = begin; i < end; i++) {
+		sdnotify_keepalive();
 		job = &w->jobs[i];
 		for (k = 0; k < job->feed->nposts && k < limit; k++)
 			entries[k] = rcache_peek(w->pub->cache,
@@ -395,9 +398,10 @@ write_done(const char *rel, int err, void *arg)
 		w->st->written++;
 		return;
 	}
-	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
-	    err == ELOOP || err == ENOTDIR ? "a symbolic link or a file is "
-	    "in the way" : strerror(err));
+	failure(w->st, "cannot write %s/%s: %s%s", outdir_path(w->pub->out),
+	    rel, err == ELOOP || err == ENOTDIR ? "a symbolic link or a file "
+	    "is in the way" : strerror(err),
+	    sandbox_hint(outdir_path(w->pub->out), err, 1));
 }
 
 /* Count a file that could not be written, keeping the first reason. */

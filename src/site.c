@@ -10,6 +10,7 @@
 #include "parallel.h"
 #include "post.h"
 #include "scan.h"
+#include "sdnotify.h"
 #include "site.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -117,9 +118,11 @@ read_range(size_t begin, size_t end, size_t part, void *arg)
 	size_t		 i;
 
 	(void)part;
-	for (i = begin; i < end; i++)
+	for (i = begin; i < end; i++) {
 		read_one(la->cfg, la->entries[i].path, la->entries[i].relpath,
 		    &scratch, &la->out[i]);
+		sdnotify_keepalive();
+	}
 	buf_free(&scratch);
 }
 
@@ -160,9 +163,11 @@ site_load(const struct config *cfg, const char *subdir, struct index *idx,
 		/* A whole site goes in unsorted and is sorted once. */
 		if (subdir == NULL)
 			index_bulk_begin(idx);
-		for (i = 0; i < res.count; i++)
+		for (i = 0; i < res.count; i++) {
 			count(st, apply_one(res.entries[i].path, &loaded[i],
 			    idx, now));
+			sdnotify_keepalive();
+		}
 		if (subdir == NULL)
 			index_bulk_end(idx);
 		free(loaded);
@@ -177,7 +182,9 @@ unchanged(const struct post *post, const struct stat *sb)
 {
 	return (post->dev == sb->st_dev && post->ino == sb->st_ino &&
 	    post->size == sb->st_size && post->mtime_ns ==
-	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec);
+	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec &&
+	    post->ctime_ns ==
+	    (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec);
 }
 
 /* Re-read one post file after a change. */
