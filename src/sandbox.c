@@ -16,22 +16,28 @@
 static int	 simulated;
 static char	*simulated_output;
 
+static int	within_n(const char *, const char *, size_t);
 static int	within(const char *, const char *);
 static int	under_tmp(const char *);
 static int	active(void);
 static const char *service_user(void);
-static const char *state_dir(void);
+static const char *state_dir(size_t *);
+
+/* Whether path is the folder named by dir's first n bytes, or below it. */
+static int
+within_n(const char *path, const char *dir, size_t n)
+{
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return (strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/'));
+}
 
 /* Whether path is dir or lies below it. */
 static int
 within(const char *path, const char *dir)
 {
-	size_t	 n = strlen(dir);
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return (strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
-	    path[n] == '/'));
+	return (within_n(path, dir, strlen(dir)));
 }
 
 /* Whether path is in what PrivateTmp=yes replaces. */
@@ -48,40 +54,43 @@ active(void)
 	return (simulated || getenv("INVOCATION_ID") != NULL);
 }
 
-/* The user feedd runs as, for messages. */
+/* The user feedd runs as, for messages ($USER: systemd sets it for User=). */
 static const char *
 service_user(void)
 {
-	struct passwd	*pw;
+	const char	*user = getenv("USER");
 
-	if (simulated || (pw = getpwuid(geteuid())) == NULL)
+	if (simulated || user == NULL || *user == '\0')
 		return (SANDBOX_USER);
-	return (pw->pw_name);
+	return (user);
 }
 
-/* The one folder the service may write ($STATE_DIRECTORY), or NULL. */
+/*
+ * The folder the service may write ($STATE_DIRECTORY), its length in *n
+ * (several StateDirectory= entries are joined with ':'), or NULL.
+ */
 static const char *
-state_dir(void)
+state_dir(size_t *n)
 {
-	static char	*first;
 	const char	*dirs;
 
-	if (simulated)
-		return (simulated_output);
-	if ((dirs = getenv("STATE_DIRECTORY")) == NULL || *dirs == '\0')
+	dirs = simulated ? simulated_output : getenv("STATE_DIRECTORY");
+	if (dirs == NULL || *dirs == '\0')
 		return (NULL);
-	/* Several StateDirectory= entries are joined with ':'. */
-	free(first);
-	first = xstrndup(dirs, strcspn(dirs, ":"));
-	return (first);
+	*n = strcspn(dirs, ":");
+	return (dirs);
 }
 
-/* A note naming the sandbox setting that may explain an error. */
+/*
+ * A note naming the sandbox setting that may explain an error (posts are
+ * read on several threads: each has its own).
+ */
 const char *
 sandbox_hint(const char *path, int err, int writing)
 {
-	static char	 hint[512];
+	static _Thread_local char hint[512];
 	const char	*state;
+	size_t		 n;
 
 	hint[0] = '\0';
 	if (!active())
@@ -91,9 +100,10 @@ sandbox_hint(const char *path, int err, int writing)
 		    "/tmp and /var/tmp, PrivateTmp=yes: keep the site "
 		    "elsewhere, e.g. under /srv)");
 	else if (writing && (err == EROFS || err == EACCES || err == EPERM) &&
-	    (state = state_dir()) != NULL && !within(path, state))
+	    (state = state_dir(&n)) != NULL && !within_n(path, state, n))
 		snprintf(hint, sizeof hint, " (the service may write only into "
-		    "%s: ProtectSystem=strict, StateDirectory=)", state);
+		    "%.*s: ProtectSystem=strict, StateDirectory=)", (int)n,
+		    state);
 	else if (!writing && err == EACCES && (within(path, "/home") ||
 	    within(path, "/root") || within(path, "/run/user")))
 		snprintf(hint, sizeof hint, " (the service runs as user %s, "

@@ -18,7 +18,7 @@
  * A note to append to an error about path (errno err; writing set when
  * feedd tried to write there) naming the sandbox setting that may be the
  * cause: "" unless feedd runs as a systemd service ($INVOCATION_ID) or
- * check-config --as-service.  Valid until the next call.
+ * check-config --as-service.  Valid until the thread's next call.
  */
 const char	*sandbox_hint(const char *path, int err, int writing);
 
