@@ -2,6 +2,7 @@
  * The feedd watch event loop.
  */
 #include <errno.h>
+#include <grp.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -698,8 +699,8 @@ answer_waiters(struct daemon *d, int rc)
 		si.si_value.sival_int = rc == 0 ? DAEMON_RELOAD_DONE :
 		    DAEMON_RELOAD_REFUSED;
 		if (syscall(SYS_pidfd_send_signal, d->waiters[i],
-		    DAEMON_RELOAD_ANSWER, &si, 0) == -1)
-			log_debug("cannot answer a reload request: %s",
+		    DAEMON_RELOAD_ANSWER, &si, 0) == -1 && errno != ESRCH)
+			log_warnx("cannot answer a feedd reload: %s",
 			    strerror(errno));
 		close(d->waiters[i]);
 	}
@@ -999,6 +1000,7 @@ daemon_request_reload(pid_t pid, int timeout_s, char **cause)
 {
 	struct signalfd_siginfo si;
 	struct pollfd	 pfd[2];
+	struct stat	 sb;
 	union sigval	 value;
 	sigset_t	 mask;
 	char		 path[64], comm[32];
@@ -1006,26 +1008,37 @@ daemon_request_reload(pid_t pid, int timeout_s, char **cause)
 	int64_t		 deadline = monotonic_ms() + (int64_t)timeout_s * 1000;
 	int		 pidfd, sfd, rc = -1, answer = -1;
 
-	/* A SIGHUP would end most other programs. */
-	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
-	if ((f = fopen(path, "re")) == NULL ||
-	    fgets(comm, sizeof comm, f) == NULL) {
-		xasprintf(cause, "no process %ld: %s", (long)pid,
-		    strerror(errno));
-		if (f != NULL)
-			fclose(f);
-		return (-1);
-	}
-	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	if (strstr(comm, "feedd") == NULL) {
-		xasprintf(cause, "process %ld is %s, not feedd", (long)pid,
-		    comm);
-		return (-1);
-	}
 	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
 		xasprintf(cause, "no process %ld: %s", (long)pid,
 		    strerror(errno));
+		return (-1);
+	}
+	/*
+	 * A SIGHUP would end most other programs.  In the units' sandbox
+	 * (ProtectProc=invisible, a user namespace per process) the
+	 * daemon, $MAINPID, may not show in /proc: then it is trusted.
+	 */
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		if (strstr(comm, "feedd") == NULL) {
+			xasprintf(cause, "process %ld is %s, not feedd",
+			    (long)pid, comm);
+			close(pidfd);
+			return (-1);
+		}
+	}
+	/* The answer can only come from the daemon's user to its own. */
+	snprintf(path, sizeof path, "/proc/%ld", (long)pid);
+	if (geteuid() == 0 && stat(path, &sb) == 0 && sb.st_uid != 0 &&
+	    (setgroups(0, NULL) != 0 || setgid(sb.st_gid) != 0 ||
+	    setuid(sb.st_uid) != 0)) {
+		xasprintf(cause, "cannot become the user of feedd (pid %ld): "
+		    "%s", (long)pid, strerror(errno));
+		close(pidfd);
 		return (-1);
 	}
 	sigemptyset(&mask);

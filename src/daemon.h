@@ -34,7 +34,8 @@ int	daemon_run(const struct config_overrides *);
 
 /*
  * Ask the feedd daemon pid to reload and wait (at most timeout_s
- * seconds) until the reload is applied.  Returns 0 when it is, or -1 with
+ * seconds) until the reload is applied.  Run as root, the caller becomes
+ * the daemon's user first, which alone can answer it.  Returns 0 when it is, or -1 with
  * *cause set: the new configuration was refused (the old one is kept), pid
  * is not feedd, the daemon exited or did not answer.
  */
