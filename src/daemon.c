@@ -622,16 +622,28 @@ check_site(struct daemon *d)
  * The site path may name another folder (a deploy), or none: serve the
  * new one through a reload, which reads the configuration and every post
  * again and writes only the feeds that differ; while there is none, keep
- * the feeds as they are.  Returns 1 if the flush is to stop there.
+ * the feeds as they are.  Returns 1 if the flush is to stop there (no
+ * reload is pending, which would answer feedd reload).
  */
 static int
 site_moved(struct daemon *d)
 {
-	char	*cause;
+	enum site_check	 now;
+	char		*cause;
+	int		 reset = 0;
 
-	switch (check_site(d)) {
+	if ((now = check_site(d)) == SITE_GONE) {
+		/* Only the site path's parents stay watched: events from
+		 * the old folder, wherever it went, no longer count.  Then
+		 * look again, so that a return meanwhile is not missed. */
+		if (watch_reset(d->watch, &cause) != 0)
+			fatalx("%s", cause);
+		reset = 1;
+		now = check_site(d);
+	}
+	switch (now) {
 	case SITE_SAME:
-		if (!d->site_away && !d->changes.root_gone)
+		if (!d->site_away && !d->changes.root_gone && !reset)
 			return (0);
 		/* Back where it was, or moved away and back: its watches
 		 * were dropped or may carry stale paths. */
@@ -652,10 +664,6 @@ site_moved(struct daemon *d)
 			    d->cfg->site_path);
 		}
 		d->site_away = 1;
-		/* Only the site path's parents stay watched: events from
-		 * the old folder, wherever it went, no longer count. */
-		if (watch_reset(d->watch, &cause) != 0)
-			fatalx("%s", cause);
 		changes_clear(&d->changes);
 		return (!d->reload);
 	}
@@ -729,11 +737,8 @@ flush(struct daemon *d)
 	arm_at(d->debounce_fd, 0, 0, 0);
 	/* SIGUSR1 also looks again at what the site path names. */
 	if ((ch->site_moved || ch->root_gone || d->site_away || d->restore) &&
-	    site_moved(d)) {
-		if (d->nwaiters > 0)
-			answer_waiters(d, -1);
+	    site_moved(d))
 		return;
-	}
 	if (d->reload || ch->config) {
 		ch->config = 0;
 		rc = reload(d);
@@ -1006,6 +1011,7 @@ daemon_request_reload(pid_t pid, int timeout_s, char **cause)
 	char		 path[64], comm[32];
 	FILE		*f;
 	int64_t		 deadline = monotonic_ms() + (int64_t)timeout_s * 1000;
+	int64_t		 left;
 	int		 pidfd, sfd, rc = -1, answer = -1;
 
 	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
@@ -1056,12 +1062,12 @@ daemon_request_reload(pid_t pid, int timeout_s, char **cause)
 		pfd[0].fd = sfd;
 		pfd[1].fd = pidfd;
 		pfd[0].events = pfd[1].events = POLLIN;
-		if (monotonic_ms() >= deadline) {
+		if ((left = deadline - monotonic_ms()) <= 0) {
 			xasprintf(cause, "feedd (pid %ld) did not answer within "
 			    "%d s", (long)pid, timeout_s);
 			goto out;
 		}
-		if (poll(pfd, 2, (int)(deadline - monotonic_ms())) == -1) {
+		if (poll(pfd, 2, (int)left) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");

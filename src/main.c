@@ -155,9 +155,10 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'T':
 			o->timeout = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || o->timeout <= 0) {
-				fprintf(stderr, "feedd: --timeout: not a number "
-				    "of seconds: %s\n", optarg);
+			if (*optarg == '\0' || *end != '\0' || o->timeout <= 0 ||
+			    o->timeout > 86400) {
+				fprintf(stderr, "feedd: --timeout: seconds, 1 to "
+				    "86400: %s\n", optarg);
 				return (-1);
 			}
 			break;

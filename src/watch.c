@@ -59,7 +59,6 @@ static int	find_inotify_fd(const struct strmap *);
 static int	start(struct watch *, char **);
 static void	add_anchor(struct watch *, const char *, const char *);
 static void	add_anchors(struct watch *);
-static void	free_values(struct strmap *);
 static void	handle_output(struct watch *, const struct inotify_event *,
 		    const char *, struct watch_changes *);
 static void	free_values(struct strmap *);
