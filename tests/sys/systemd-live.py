@@ -7,9 +7,10 @@ How it works
   rootfs   A Debian 12 (bookworm) minbase root file system with systemd, dbus, procps,
            man-db (for systemd-analyze verify) and feedd's runtime libraries, made with
            debootstrap from the host's configured Debian mirror and cached in
-           $FEEDD_ROOTFS_CACHE (default /var/cache/feedd-tests/rootfs-bookworm).  The
-           file .feedd-rootfs in it records the suite, variant and package list; a
-           different list rebuilds it.  A build goes into a temporary folder renamed into
+           $FEEDD_ROOTFS_CACHE (default /var/cache/feedd-tests/rootfs-bookworm-HASH, HASH
+           from the recipe, so that checkouts with different package lists keep a
+           cache each).  The file .feedd-rootfs in it records the suite, variant and
+           package list; a different list rebuilds it.  A build goes into a temporary folder renamed into
            place at the end, so an interrupted one is never used; a lock keeps
            concurrent runs from rebuilding the cache under one another.
   copy     Each run boots an overlay (the cache read-only below, a temporary folder
@@ -101,8 +102,11 @@ PACKAGES = sorted([
     "libxml2", "libyaml-0-2", "libmd4c0", "libmd4c-html0", "libinotifytools0",
 ])
 RECIPE = 2                      # bump when the rootfs recipe changes otherwise
-CACHE = os.environ.get("FEEDD_ROOTFS_CACHE",
-                       "/var/cache/feedd-tests/rootfs-" + SUITE)
+STAMP_TEXT = "suite=%s\nvariant=%s\nrecipe=%d\npackages=%s\n" % (
+    SUITE, VARIANT, RECIPE, " ".join(PACKAGES))
+# One cache per recipe: branches whose lists differ do not rebuild each other's.
+CACHE = os.environ.get("FEEDD_ROOTFS_CACHE", "/var/cache/feedd-tests/rootfs-%s-%s" % (
+    SUITE, hashlib.sha256(STAMP_TEXT.encode()).hexdigest()[:8]))
 STAMP = ".feedd-rootfs"
 
 BOOT_DEADLINE = 120.0           # boot to running/degraded on a busy machine
@@ -153,8 +157,7 @@ def host_mirror():
 
 
 def stamp_text():
-    return "suite=%s\nvariant=%s\nrecipe=%d\npackages=%s\n" % (
-        SUITE, VARIANT, RECIPE, " ".join(PACKAGES))
+    return STAMP_TEXT
 
 
 def cache_valid():
