@@ -20,6 +20,7 @@
 #include "log.h"
 #include "outdir.h"
 #include "permalink.h"
+#include "sandbox.h"
 #include "sitedata.h"
 #include "text.h"
 #include "url.h"
@@ -886,8 +887,9 @@ config_load(const struct config_overrides *ov, char **errors,
 	yaml_document_t	*extra, *site;
 	yaml_node_t	*root, *node;
 	int		 have_extra = 0, have_site = 0;
-	char		*site_file, *dir;
+	char		*site_file, *dir, *p;
 	struct stat	 st;
+	int		 err;
 
 	set_defaults(cfg);
 	r.errors = &errbuf;
@@ -913,11 +915,16 @@ config_load(const struct config_overrides *ov, char **errors,
 		free(dir);
 	} else
 		cfg->site_dir = xstrdup(".");
+	dir = absolute_path(cfg->site_dir);
+	cfg->site_path = fileio_normalise(dir);
+	free(dir);
 
-	if (stat(cfg->site_dir, &st) != 0)
-		buf_addf(&errbuf, "%s: cannot open the site folder: %s\n",
-		    cfg->site_dir, strerror(errno));
-	else if (!S_ISDIR(st.st_mode))
+	if (stat(cfg->site_dir, &st) != 0) {
+		err = errno;
+		buf_addf(&errbuf, "%s: cannot open the site folder: %s%s\n",
+		    cfg->site_dir, strerror(err),
+		    sandbox_hint(cfg->site_path, err, 0));
+	} else if (!S_ISDIR(st.st_mode))
 		buf_addf(&errbuf, "%s: the site must be a folder\n",
 		    cfg->site_dir);
 	else {
@@ -966,10 +973,18 @@ config_load(const struct config_overrides *ov, char **errors,
 	finish(cfg, &errbuf, &warnbuf);
 	/* -o is the user's path, relative to where feedd was started. */
 	if (ov->output_dir != NULL) {
-		free(cfg->output_dir);
 		dir = absolute_path(ov->output_dir);
-		cfg->output_dir = fileio_normalise(dir);
+		p = fileio_normalise(dir);
 		free(dir);
+		/* Under systemd the unit gives -o: say that feedd.output
+		 * is not what counts, rather than write elsewhere. */
+		if (cfg->output_origin != NULL && strcmp(p,
+		    cfg->output_dir) != 0)
+			buf_addf(&warnbuf, "%s is %s, but feeds go to %s, given "
+			    "by -o (as the systemd units give it)\n",
+			    cfg->output_origin, cfg->output_dir, p);
+		free(cfg->output_dir);
+		cfg->output_dir = p;
 		free(cfg->output_origin);
 		cfg->output_origin = xstrdup("-o");
 	}
@@ -1029,6 +1044,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->site_dir);
+	free(cfg->site_path);
 	defaults_free(cfg->defaults);
 	sitedata_free(cfg->data);
 	free(cfg->collection_permalink);

@@ -36,7 +36,9 @@ enum archive_period {
 };
 
 struct config {
-	char		*site_dir;	/* the Jekyll site root */
+	char		*site_dir;	/* the Jekyll site root, links resolved */
+	char		*site_path;	/* the same as configured (absolute):
+					 * a deploy may swap a link on it */
 	char		*output_dir;	/* where feeds are written, as given */
 	char		*output_real;	/* the same with every link resolved */
 	char		*output_origin;	/* where output_dir was set, for messages */

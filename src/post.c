@@ -19,6 +19,7 @@
 #include "permalink.h"
 #include "post.h"
 #include "render.h"
+#include "sandbox.h"
 #include "sitedata.h"
 #include "smarty.h"
 #include "text.h"
@@ -841,10 +842,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 			err = ELOOP;
 		else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 			err = EINVAL;
-		xasprintf(cause, " cannot read: %s", err == EINVAL ?
+		xasprintf(cause, " cannot read: %s%s", err == EINVAL ?
 		    "not a regular file" : err == EFBIG ? "file too large" :
 		    err == ELOOP ? "symbolic links are not followed" :
-		    strerror(err));
+		    strerror(err), sandbox_hint(path, err, 0));
 		goto done;
 	}
 	data = b->data;
@@ -906,6 +907,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 	    st.st_mtim.tv_nsec;
 	post->digest = hash64(data, len);
+	post->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
+	    st.st_ctim.tv_nsec;
 	if (read_fields(cfg, post, relpath, &view, &pn, cause,
 	    warning) != 0) {
 		free_loose(post);

@@ -62,6 +62,7 @@ struct post {
 	off_t		 size;
 	int64_t		 mtime_ns;
 	uint64_t	 digest;	/* hash64 of its bytes */
+	int64_t		 ctime_ns;	/* a chmod may make it unreadable */
 };
 
 /* Outcome of post_load other than success. */

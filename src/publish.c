@@ -21,6 +21,8 @@
 #include "parallel.h"
 #include "publish.h"
 #include "rcache.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "state.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -289,12 +291,7 @@ free_signatures(struct strmap *m)
 	strmap_free(m);
 }
 
-void
-publish_forget(struct publisher *pub)
-{
-	free_signatures(pub->signatures);
-	pub->signatures = strmap_create();
-}
+
 
 /* Delete an output file we own; freeing a contested one asks for more. */
 static void
@@ -472,6 +469,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 	size_t		 i, k, cap = 0;
 
 	for (i = begin; i < end; i++) {
+		sdnotify_keepalive();
 		job = &w->jobs[i];
 		if (job->doc.count > cap) {
 			cap = job->doc.count;
@@ -587,9 +585,10 @@ write_done(const char *rel, int err, void *arg)
 			strmap_put(w->st->changed, rel, w);
 		return;
 	}
-	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
-	    err == ELOOP || err == ENOTDIR ? "a symbolic link or a file is "
-	    "in the way" : strerror(err));
+	failure(w->st, "cannot write %s/%s: %s%s", outdir_path(w->pub->out),
+	    rel, err == ELOOP || err == ENOTDIR ? "a symbolic link or a file "
+	    "is in the way" : strerror(err),
+	    sandbox_hint(outdir_path(w->pub->out), err, 1));
 }
 
 /* Count a file that could not be written, keeping the first reason. */
@@ -997,11 +996,16 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	free(feeds);
 }
 
-/* Render the lists of feeds at the next publish whatever they hold. */
+/*
+ * Render the lists of feeds and the archive pages at the next publish,
+ * whatever they hold.
+ */
 void
 publish_recheck(struct publisher *pub)
 {
 	buf_reset(&pub->listed);
+	free_signatures(pub->signatures);
+	pub->signatures = strmap_create();
 }
 
 /* qsort order of path strings. */

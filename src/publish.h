@@ -65,13 +65,6 @@ int		 publish_lists_stale(const struct publisher *);
 void		 publish_lists(struct publisher *, struct publish_stats *);
 
 /*
- * Forget which archive pages are known to be on disk as they would be
- * written, so that the next publish renders and compares every one (a
- * full publish that must rewrite whatever differs).
- */
-void		 publish_forget(struct publisher *);
-
-/*
  * After a full build: remove files of the old manifest that no feed
  * claimed, and save the manifest (a failure is counted in stats).
  */
@@ -105,10 +98,11 @@ void		 publish_foreach_folder(const struct publisher *,
 		    void (*fn)(const char *, void *), void *);
 
 /*
- * Compare the lists of feeds (discovery.h) with the disk again at the
- * next publish, even if what they list did not change since the last
- * (they are not rendered again while it does not, and their files are
- * there): for a full publish, which rewrites whatever differs.
+ * Compare the lists of feeds (discovery.h) and the archive pages
+ * (archive.h) with the disk again at the next publish, even if what they
+ * hold did not change since the last (they are not rendered again while
+ * it does not, and their files are there): for a full publish, which
+ * rewrites whatever differs.
  */
 void		 publish_recheck(struct publisher *);
 

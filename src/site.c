@@ -15,6 +15,7 @@
 #include "parallel.h"
 #include "post.h"
 #include "scan.h"
+#include "sdnotify.h"
 #include "site.h"
 #include "strmap.h"
 #include "url.h"
@@ -43,7 +44,7 @@ struct change {
 	const struct config *cfg;
 	struct index	*idx;
 	struct idmap	*ids;		/* may be NULL */
-	const struct index *previous;	/* before a reload, or NULL */
+	const struct site_previous *previous; /* before a reload, or NULL */
 	int64_t		 now;
 	struct post	**gone;
 	size_t		 ngone;
@@ -170,6 +171,7 @@ keep_id(struct change *c, struct post *post, const char *relpath,
 {
 	struct post	*from = NULL;
 	const char	*id = NULL;
+	char		*path;
 
 	if (post->id_given) {
 		idmap_drop(c->ids, relpath);
@@ -179,8 +181,12 @@ keep_id(struct change *c, struct post *post, const char *relpath,
 		old = from;
 		idmap_drop(c->ids, relpath_of(c->cfg, from->path));
 	}
-	if (old == NULL && c->previous != NULL)
-		old = index_get(c->previous, post->path);
+	if (old == NULL && c->previous != NULL) {
+		/* The same relative path: a deploy may have moved the site. */
+		xasprintf(&path, "%s/%s", c->previous->site_dir, relpath);
+		old = index_get(c->previous->idx, path);
+		free(path);
+	}
 	if (old != NULL)
 		id = old->id_given ? NULL : old->id;
 	else
@@ -299,9 +305,11 @@ read_range(size_t begin, size_t end, size_t part, void *arg)
 	size_t		 i;
 
 	(void)part;
-	for (i = begin; i < end; i++)
+	for (i = begin; i < end; i++) {
 		read_one(la->cfg, la->entries[i].path, la->entries[i].relpath,
 		    &scratch, &la->out[i]);
+		sdnotify_keepalive();
+	}
 	buf_free(&scratch);
 }
 
@@ -342,9 +350,11 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 		/* A whole site goes in unsorted and is sorted once. */
 		if (subdir == NULL)
 			index_bulk_begin(c->idx);
-		for (i = 0; i < res.count; i++)
+		for (i = 0; i < res.count; i++) {
 			count(st, apply_one(c, res.entries[i].path,
 			    res.entries[i].relpath, &loaded[i]));
+			sdnotify_keepalive();
+		}
 		if (subdir == NULL)
 			index_bulk_end(c->idx);
 		free(loaded);
@@ -355,7 +365,7 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 
 int
 site_load(const struct config *cfg, const char *subdir, struct index *idx,
-    struct idmap *ids, const struct index *previous, int64_t now,
+    struct idmap *ids, const struct site_previous *previous, int64_t now,
     struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct change	 c;
@@ -377,7 +387,9 @@ unchanged(const struct post *post, const struct stat *sb)
 {
 	return (post->dev == sb->st_dev && post->ino == sb->st_ino &&
 	    post->size == sb->st_size && post->mtime_ns ==
-	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec);
+	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec &&
+	    post->ctime_ns ==
+	    (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec);
 }
 
 /*
