@@ -67,6 +67,9 @@ with feedd.site set, as README says), unit feedd@blog unless named; the issue po
                   shows status=2 and PrivateTmp=yes; feedd@nouser (User= naming no
                   user): start-limit-hit within StartLimitBurst attempts, "Start request
                   repeated too quickly"                                           [#1]
+  websub          the installed network drop-in (/usr/share/feedd/network.conf) and a
+                  WebSub hub on the container's loopback: a new post pings the hub;
+                  the security score with the drop-in, printed           [issue 12]
 
 Environment: FEEDD (built feedd, required), FEEDD_SKIP_HEAVY=1 (skip: sanitizer builds,
 distcheck), FEEDD_ROOTFS_CACHE (rootfs cache folder).
@@ -922,6 +925,64 @@ def step_start_limit():
     ctx.unit = UNIT
 
 
+# A WebSub hub: records each request's body, one a line, and answers 204.
+HUB = r"""
+import http.server, sys
+port, log = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with open(log, "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+"""
+
+
+def step_websub():
+    """With the installed network drop-in and a hub on the container's loopback, the
+    hardened unit pings the hub for a new post; the score with the drop-in, printed."""
+    dropin = read("/usr/share/feedd/network.conf")
+    if dropin is None or "PrivateNetwork=no" not in dropin:
+        raise Fail("no /usr/share/feedd/network.conf installed")
+    log = os.path.join(ctx.tmp, "hub.log")
+    port = 8537
+    hub = subprocess.Popen(["nsenter", "-t", str(ctx.ct.leader), "-n", "/usr/bin/python3",
+                            "-c", HUB, str(port), log], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.STDOUT)
+    try:
+        put("/etc/systemd/system/%s.d/network.conf" % UNIT, dropin)
+        ctx.conf = ctx.conf.rstrip("\n") + (
+            "\n# WebSub (live test)\nfeedd:\n  websub:\n    hubs: [\"http://127.0.0.1:%d/\"]\n"
+            % port) if "\nfeedd:" not in ctx.conf else ctx.conf.replace(
+            "\nfeedd:\n", "\nfeedd:\n  websub:\n    hubs: [\"http://127.0.0.1:%d/\"]\n" % port, 1)
+        put(CONF, ctx.conf)
+        ctx.ct.run(["systemctl", "daemon-reload"])
+        ctx.ct.run(["systemctl", "restart", UNIT])
+        topic = "https%3A%2F%2Fblog.example.org%2Ffeed%2Fhub.xml"
+        t0 = time.monotonic()
+        post("2024-01-09-hub.md", "hub", "Hub post", "2024-01-09 10:00:00 +0000")
+        wait_until(lambda: os.path.exists(log) and topic in open(log).read(),
+                   "the hub pinged for feed/hub.xml", timeout=15,
+                   detail=lambda: (open(log).read()[-500:] if os.path.exists(log) else
+                                   "(no request)") + " | " + journal(UNIT)[-800:])
+        say("    hub pinged for feed/hub.xml %.3f s after the post, through %s.d/network.conf"
+            % (time.monotonic() - t0, UNIT))
+        out = ctx.ct.run(["systemd-analyze", "security", "--no-pager", UNIT],
+                         check=False).stdout
+        m = re.search(r"Overall exposure level for \S+: ([0-9.]+) (\S+)", out)
+        if not m:
+            raise Fail("no score from systemd-analyze security:\n" + out[-2000:])
+        say("    systemd-analyze security %s with the network drop-in: %s %s"
+            % (UNIT, m.group(1), m.group(2)))
+    finally:
+        hub.kill()
+        hub.wait()
+
+
 STEPS = [
     ("install", step_install),
     ("verify", step_verify),
@@ -941,6 +1002,7 @@ STEPS = [
     ("rename-deploy", step_rename_deploy),
     ("output", step_output),
     ("start-limit", step_start_limit),
+    ("websub", step_websub),
 ]
 
 
