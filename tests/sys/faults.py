@@ -187,6 +187,17 @@ def tmps_in(out):
     return sorted(r for r in list_tree(out) if is_tmp(r)) if os.path.isdir(out) else []
 
 
+def tmps_left(out, timeout=10.0):
+    """The temporary files still in out once a write under way has had time to end
+    (the daemon may be writing the lists of feeds, or retrying, right now)."""
+    end = time.monotonic() + timeout
+    while True:
+        t = tmps_in(out)
+        if not t or time.monotonic() >= end:
+            return t
+        time.sleep(0.05)
+
+
 def digest(data):
     return hashlib.sha1(data).digest()
 
@@ -508,7 +519,7 @@ class FaultTest:
         for l in probs[:3]:
             say("     | " + l)
         self.check_intact(out, versions, "while full")
-        t = tmps_in(out)
+        t = tmps_left(out)
         if t:
             raise Fail("%d .feedd-tmp-* file(s) left on the full disk: %s" % (len(t), ", ".join(t[:4])))
         errors = []
@@ -525,7 +536,7 @@ class FaultTest:
             errors.append("after the disk got space again, OUT did not converge to a fresh build "
                           "within %.0f s without another change (converged %s); differences: %s"
                           % (RECOVER_DEADLINE, stage or "never", first))
-        t = tmps_in(out)
+        t = tmps_left(out)
         if t:
             errors.append("%d .feedd-tmp-* file(s) left after recovery" % len(t))
         d.alive()
@@ -598,7 +609,7 @@ class FaultTest:
                     errors.append(p)
                 elif data != old.get(rel) and data != new.get(rel):
                     errors.append("%s is neither its old bytes nor the new build's" % rel)
-        t = tmps_in(out)
+        t = tmps_left(out)
         if t:
             errors.append("%d .feedd-tmp-* file(s) left: %s" % (len(t), ", ".join(t[:3])))
         self.remount_size(mnt, 64 * 1024 * 1024)
@@ -678,7 +689,7 @@ class FaultTest:
                 errors.append(p)
             elif data != old.get(rel) and data != new.get(rel):
                 errors.append("%s is neither its old bytes nor the new version" % rel)
-        t = tmps_in(out)
+        t = tmps_left(out)
         if t:
             errors.append("%d .feedd-tmp-* file(s) left: %s" % (len(t), ", ".join(t[:3])))
         try:
