@@ -1098,7 +1098,7 @@ daemon_run(const struct config_overrides *ov)
 			pfd[rc].revents = 0;
 		}
 		/* Events may still sit in the library after a capped drain. */
-		timeout = more ? 0 : -1;
+		timeout = more ? 0 : hook_poll_ms(d.hook);
 		nws = websub_pollfds(d.ws, pfd + nfds, WEBSUB_POLLFDS,
 		    &timeout);
 		if (poll(pfd, (nfds_t)nfds + nws, timeout) == -1) {
@@ -1138,7 +1138,8 @@ daemon_run(const struct config_overrides *ov)
 			read_timer(d.watchdog_fd);
 			sdnotify_watchdog_ping();
 		}
-		if (hook_at != -1 && (pfd[hook_at].revents & POLLIN))
+		if ((hook_at != -1 && (pfd[hook_at].revents & POLLIN)) ||
+		    hook_poll_ms(d.hook) != -1)
 			hook_reap(d.hook);
 		websub_events(d.ws, pfd + nfds, nws);
 	}

@@ -21,6 +21,9 @@
 #include "strmap.h"
 #include "xmalloc.h"
 
+/* How often to look for the end of a run without a pidfd. */
+#define HOOK_POLL_MS	100
+
 struct hook {
 	char		*command;	/* NULL: none */
 	char		*output_dir;
@@ -32,6 +35,7 @@ struct hook {
 static int	compare_paths(const void *, const void *);
 static int	paths_file(struct hook *);
 static void	child(const struct hook *, int) __attribute__((__noreturn__));
+static void	ended(struct hook *, int);
 
 struct hook *
 hook_create(void)
@@ -172,25 +176,15 @@ hook_start(struct hook *h)
 	if (h->pid == 0)
 		child(h, input);
 	close(input);
-	if ((h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0)) == -1)
-		log_warn("on_publish: pidfd_open");
+	/* Without pidfds (Linux before 5.3), hook_poll_ms says to look. */
+	h->pidfd = (int)syscall(SYS_pidfd_open, h->pid, 0);
 	log_debug("on_publish started (pid %ld)", (long)h->pid);
 }
 
-void
-hook_reap(struct hook *h)
+/* The run ended with status: log a failure, start the next run. */
+static void
+ended(struct hook *h, int status)
 {
-	int	 status;
-
-	if (h->pid == -1)
-		return;
-	while (waitpid(h->pid, &status, 0) == -1) {
-		if (errno != EINTR) {
-			log_warn("on_publish: waitpid");
-			status = 0;
-			break;
-		}
-	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		log_warnx("on_publish: /bin/sh could not run \"%s\"",
 		    h->command);
@@ -208,9 +202,43 @@ hook_reap(struct hook *h)
 }
 
 void
+hook_reap(struct hook *h)
+{
+	pid_t	 r;
+	int	 status;
+
+	if (h->pid == -1)
+		return;
+	while ((r = waitpid(h->pid, &status, WNOHANG)) == -1 && errno == EINTR)
+		;
+	if (r == 0)
+		return;		/* still running */
+	if (r == -1) {
+		log_warn("on_publish: waitpid");
+		status = 0;
+	}
+	ended(h, status);
+}
+
+int
+hook_poll_ms(const struct hook *h)
+{
+	return (h->pid != -1 && h->pidfd == -1 ? HOOK_POLL_MS : -1);
+}
+
+void
 hook_finish(struct hook *h)
 {
+	int	 status;
+
 	hook_start(h);
-	while (h->pid != -1)
-		hook_reap(h);
+	while (h->pid != -1) {
+		if (waitpid(h->pid, &status, 0) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("on_publish: waitpid");
+			status = 0;
+		}
+		ended(h, status);
+	}
 }

@@ -34,10 +34,17 @@ void		 hook_start(struct hook *);
 int		 hook_fd(const struct hook *);
 
 /*
- * After hook_fd was readable: collect the run's end, log a failure, and
- * start the next run if files changed meanwhile.
+ * After hook_fd was readable (or hook_poll_ms passed): collect the run's
+ * end if it ended, log a failure, and start the next run if files
+ * changed meanwhile.
  */
 void		 hook_reap(struct hook *);
+
+/*
+ * When hook_fd cannot tell (a kernel without pidfds): in how many
+ * milliseconds to call hook_reap anyway; -1 when not needed.
+ */
+int		 hook_poll_ms(const struct hook *);
 
 /*
  * Wait for the run under way and for one more if files changed

@@ -146,6 +146,7 @@ websub_free(struct websub *ws)
 	curl_multi_cleanup(ws->multi);
 	free(ws->hubs);
 	free(ws);
+	curl_global_cleanup();
 }
 
 int64_t
