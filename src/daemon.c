@@ -24,6 +24,7 @@
 #include "index.h"
 #include "log.h"
 #include "outdir.h"
+#include "pindex.h"
 #include "publish.h"
 #include "scan.h"
 #include "sdnotify.h"
@@ -62,6 +63,7 @@ struct daemon {
 	struct outdir	*out;		/* opened and locked */
 	struct index	*idx;
 	struct idmap	*ids;		/* ids kept across renames */
+	struct pindex	*pi;		/* the persistent post index */
 	struct publisher *pub;
 	struct strmap	*changed;	/* files a publish wrote or removed */
 	struct hook	*hook;		/* on_publish */
@@ -110,6 +112,7 @@ static int	start_site(struct daemon *, struct index *, struct config *,
 		    struct outdir *);
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
+static void	save_index(struct daemon *);
 static void	push_changes(struct daemon *);
 static void	ping(struct daemon *, const char *);
 static void	ping_if_newer(const char *, void *);
@@ -419,6 +422,20 @@ save_ids(struct daemon *d)
 		    d->cfg->output_dir, OUTDIR_STATE);
 }
 
+/*
+ * Save the persistent post index, so that the next start reads only the
+ * posts changed meanwhile.  It costs a pass over every post: done when
+ * the site is loaded (if any post was read) and at a clean stop, not at
+ * every change.
+ */
+static void
+save_index(struct daemon *d)
+{
+	if (pindex_save(d->pi, d->idx) != 0)
+		log_warn("%s/%s/posts: cannot save the post index",
+		    d->cfg->output_dir, OUTDIR_STATE);
+}
+
 /* Tell on_publish and the WebSub hubs of the files a publish changed. */
 static void
 push_changes(struct daemon *d)
@@ -529,9 +546,14 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	d->idx = index_create();
 	idmap_free(d->ids);
 	d->ids = idmap_load(out);
+	pindex_free(d->pi);
+	d->pi = pindex_open(cfg, out);
 	scan_inputs(cfg, on_folder, d);
-	rc = site_load(cfg, NULL, d->idx, d->ids, previous, now, &st,
+	rc = site_load(cfg, NULL, d->idx, d->ids, d->pi, previous, now, &st,
 	    on_folder, d);
+	log_debug("read %zu post files (%zu unchanged since %s/%s/posts)",
+	    st.files - st.unchanged, st.unchanged, cfg->output_dir,
+	    OUTDIR_STATE);
 	save_ids(d);
 	report_unwatched(d);
 	if (rc != 0)
@@ -543,6 +565,7 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	websub_free(d->ws);
 	d->ws = websub_create(cfg, out);
 	publish_all(d);
+	save_index(d);
 	if (d->ws != NULL && websub_saved_ns(d->ws) != -1) {
 		publish_foreach_file(d->pub, ping_if_newer, d);
 		websub_run(d->ws);
@@ -559,6 +582,8 @@ stop_site(struct daemon *d)
 	index_free(d->idx);
 	idmap_free(d->ids);
 	d->ids = NULL;
+	pindex_free(d->pi);
+	d->pi = NULL;
 	outdir_free(d->out);
 	config_free(d->cfg);
 	d->pub = NULL;
@@ -660,12 +685,13 @@ flush(struct daemon *d)
 		if (watch_reset(d->watch, &cause) != 0)
 			fatalx("%s", cause);
 		scan_inputs(d->cfg, on_folder, d);
-		site_reconcile(d->cfg, d->idx, d->ids, now, &st, on_folder, d);
+		site_reconcile(d->cfg, d->idx, d->ids, d->pi, now, &st,
+		    on_folder, d);
 		report_unwatched(d);
 		reread = st.loaded + st.removed;
 	} else {
 		reread = site_update(d->cfg, ch->folders, ch->files, d->idx,
-		    d->ids, now, on_folder, d);
+		    d->ids, d->pi, now, on_folder, d);
 		if (strmap_count(ch->folders) > 0)
 			report_unwatched(d);
 	}
@@ -896,6 +922,7 @@ daemon_run(const struct config_overrides *ov)
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
+	save_index(&d);
 	hook_finish(d.hook);
 	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");

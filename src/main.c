@@ -20,6 +20,7 @@
 #include "index.h"
 #include "log.h"
 #include "outdir.h"
+#include "pindex.h"
 #include "publish.h"
 #include "site.h"
 #include "strmap.h"
@@ -248,6 +249,7 @@ cmd_build(const struct options *o)
 	struct publisher *pub;
 	struct outdir	*out = NULL;
 	struct idmap	*ids;
+	struct pindex	*pi;
 	struct site_stats sst;
 	struct publish_stats pst;
 	struct feed	**feeds;
@@ -268,9 +270,11 @@ cmd_build(const struct options *o)
 	}
 	idx = index_create();
 	ids = idmap_load(out);
+	pi = pindex_open(cfg, out);
 	start = elapsed_ms(0);
-	if (site_load(cfg, NULL, idx, ids, NULL, cfg->future ? INT64_MAX :
+	if (site_load(cfg, NULL, idx, ids, pi, NULL, cfg->future ? INT64_MAX :
 	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
+		pindex_free(pi);
 		idmap_free(ids);
 		index_free(idx);
 		outdir_free(out);
@@ -278,8 +282,9 @@ cmd_build(const struct options *o)
 		return (EXIT_USAGE);
 	}
 
-	log_debug("read %zu post files in %lld ms", sst.files,
-	    (long long)elapsed_ms(start));
+	log_debug("read %zu post files (%zu unchanged since %s/%s/posts) in "
+	    "%lld ms", sst.files - sst.unchanged, sst.unchanged,
+	    cfg->output_dir, OUTDIR_STATE, (long long)elapsed_ms(start));
 
 	if (o->keep_ids)
 		site_keep_ids(cfg, idx, ids);
@@ -308,6 +313,10 @@ cmd_build(const struct options *o)
 	    sst.invalid, sst.unpublished, index_pending_count(idx), nfeeds,
 	    pst.written, pst.unchanged, pst.removed, pst.failed,
 	    cfg->output_dir);
+	if (pindex_save(pi, idx) != 0)
+		log_warn("%s/%s/posts: cannot save the post index",
+		    cfg->output_dir, OUTDIR_STATE);
+	pindex_free(pi);
 	run_on_publish(cfg, pst.changed);
 	ping_hubs(cfg, out, pub, pst.changed);
 
