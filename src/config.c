@@ -14,6 +14,7 @@
 #include "config.h"
 #include "datetime.h"
 #include "defaults.h"
+#include "discovery.h"
 #include "feedname.h"
 #include "fileio.h"
 #include "log.h"
@@ -60,6 +61,9 @@ static void	apply_websub(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static void	set_admin_only(struct config_reader *, char **,
 		    yaml_node_t *, const char *);
+static void	set_discovery(struct config_reader *, struct config *,
+		    yaml_node_t *);
+static void	check_discovery(struct config *, struct buf *);
 static void	check_output(struct config *, struct buf *);
 static void	apply_author(struct config_reader *, struct author *,
 		    yaml_node_t *);
@@ -223,14 +227,14 @@ normalise_path(const char *p)
 
 /*
  * Whether a feed path (a pattern holding {name} once when pattern is
- * set) is one feedd may write, in both formats.  Returns NULL if so,
+ * set) is one feedd may write, in every format.  Returns NULL if so,
  * else a static reason.
  */
 static const char *
 check_feed_path(const char *path, int pattern)
 {
 	const char	*mark, *why, *comp, *end;
-	char		*p, *rss;
+	char		*p, *rss, *json;
 	size_t		 fixed;
 
 	mark = strstr(path, "{name}");
@@ -244,7 +248,7 @@ check_feed_path(const char *path, int pattern)
 			;
 		if ((end = strchr(mark, '/')) == NULL)
 			end = mark + strlen(mark);
-		fixed = (size_t)(end - comp) - 6 + 4;
+		fixed = (size_t)(end - comp) - 6 + 5;
 		if (fixed > FEEDNAME_FIXED_MAX)
 			return ("the name of the file or folder holding "
 			    "{name} is too long");
@@ -257,8 +261,11 @@ check_feed_path(const char *path, int pattern)
 	    (int)strlen(path), path, pattern ? "n" : "", pattern ? mark + 6 :
 	    "");
 	rss = feedname_rss_path(p);
-	if ((why = outdir_check_path(p)) == NULL)
-		why = outdir_check_path(rss);
+	json = feedname_json_path(p);
+	if ((why = outdir_check_path(p)) == NULL &&
+	    (why = outdir_check_path(rss)) == NULL)
+		why = outdir_check_path(json);
+	free(json);
 	free(rss);
 	free(p);
 	return (why);
@@ -309,6 +316,64 @@ set_admin_only(struct config_reader *r, char **dst, yaml_node_t *node,
 		return;
 	}
 	set_string(r, dst, node, key);
+}
+
+/*
+ * feedd.discovery: true (the folder "feeds"), false, or the folder the
+ * lists of feeds go to.
+ */
+static void
+set_discovery(struct config_reader *r, struct config *cfg, yaml_node_t *node)
+{
+	const char	*v, *why;
+	char		*norm, *probe;
+	int		 b;
+
+	if (node == NULL)
+		return;
+	if (node->type == YAML_SCALAR_NODE && (b = yamlu_bool(node)) != -1) {
+		free(cfg->discovery_dir);
+		cfg->discovery_dir = b ? xstrdup(DISCOVERY_DIR) : NULL;
+		return;
+	}
+	if (node->type != YAML_SCALAR_NODE || (v = yamlu_scalar(node)) ==
+	    NULL || *v == '\0') {
+		reader_error(r, node, "feedd.discovery must be true, false or a "
+		    "folder");
+		return;
+	}
+	norm = normalise_path(v);
+	xasprintf(&probe, "%s/x", norm);
+	if (*norm == '\0')
+		why = "it names the output folder itself";
+	else
+		why = outdir_check_path(probe);
+	free(probe);
+	if (why != NULL) {
+		reader_error(r, node, "feedd.discovery \"%s\" cannot be used: "
+		    "%s", v, why);
+		free(norm);
+		return;
+	}
+	free(cfg->discovery_dir);
+	cfg->discovery_dir = norm;
+}
+
+/*
+ * The discovery folder may hold no feed, whatever the names of
+ * categories and tags: its files would fight the feeds for names.
+ */
+static void
+check_discovery(struct config *cfg, struct buf *errors)
+{
+	const char	*why;
+
+	if (cfg->discovery_dir == NULL)
+		return;
+	if ((why = discovery_check_paths(cfg)) != NULL)
+		buf_addf(errors, "feedd.discovery: the folder \"%s\" cannot be "
+		    "used: %s; choose another with feedd.discovery: FOLDER\n",
+		    cfg->discovery_dir, why);
 }
 
 /* An author is a name, or a mapping of name, email and uri. */
@@ -408,7 +473,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 {
 	static const char *const known[] = { "site", "output", "formats",
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
-	    "on_publish", "websub", NULL };
+	    "gzip", "discovery", "on_publish", "websub", NULL };
 	yaml_node_pair_t *pair;
 	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
@@ -456,6 +521,8 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	    "feedd.tag_path", "%s", 1);
 	set_int(r, &cfg->debounce_ms, yamlu_get(r->doc, blk, "debounce_ms"),
 	    "feedd.debounce_ms", 0, 60000);
+	set_bool(r, &cfg->gzip, yamlu_get(r->doc, blk, "gzip"), "feedd.gzip");
+	set_discovery(r, cfg, yamlu_get(r->doc, blk, "discovery"));
 
 	formats = yamlu_get(r->doc, blk, "formats");
 	if (formats == NULL)
@@ -469,9 +536,11 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 			cfg->formats |= FORMAT_ATOM;
 		else if (strcmp(*f, "rss") == 0)
 			cfg->formats |= FORMAT_RSS;
+		else if (strcmp(*f, "json") == 0)
+			cfg->formats |= FORMAT_JSON;
 		else
 			reader_error(r, formats, "unknown feed format \"%s\" "
-			    "(use atom, rss)", *f);
+			    "(use atom, rss, json)", *f);
 	}
 	if (cfg->formats == 0)
 		reader_error(r, formats, "feedd.formats names no format");
@@ -655,6 +724,7 @@ set_defaults(struct config *cfg)
 	cfg->debounce_ms = 50;
 	cfg->hub_batch = 1;
 	cfg->hub_timeout = 10;
+	cfg->discovery_dir = xstrdup(DISCOVERY_DIR);
 	cfg->markdown_ext = xcalloc(6, sizeof (char *));
 	for (i = 0; md[i] != NULL; i++)
 		cfg->markdown_ext[i] = xstrdup(md[i]);
@@ -872,6 +942,7 @@ config_load(const struct config_overrides *ov, char **errors,
 	cfg->output_real = fileio_canonical(cfg->output_dir);
 	if (cfg->site_dir[0] == '/')
 		check_output(cfg, &errbuf);
+	check_discovery(cfg, &errbuf);
 
 	*warnings = warnbuf.len > 0 ? buf_take(&warnbuf) : NULL;
 	buf_free(&warnbuf);
@@ -959,6 +1030,7 @@ config_free(struct config *cfg)
 	yamlu_free_list(cfg->tags_except);
 	free(cfg->category_path);
 	free(cfg->tag_path);
+	free(cfg->discovery_dir);
 	free(cfg);
 }
 

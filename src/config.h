@@ -14,6 +14,7 @@
 enum feed_format {
 	FORMAT_ATOM = 1,
 	FORMAT_RSS = 2,
+	FORMAT_JSON = 4,	/* JSON Feed 1.1 */
 };
 
 struct defaults;
@@ -78,6 +79,8 @@ struct config {
 	char		**hubs;		/* WebSub hubs to ping, or NULL */
 	int		 hub_batch;	/* topics in one request to a hub */
 	int		 hub_timeout;	/* seconds a hub has to answer */
+	int		 gzip;		/* write a .gz beside each file */
+	char		*discovery_dir;	/* folder of the feed lists, or NULL */
 };
 
 /* Command-line values that take precedence over every file. */

@@ -492,6 +492,7 @@ publish_all(struct daemon *d)
 	memset(&st, 0, sizeof st);
 	st.changed = d->changed;
 	feeds = index_feeds(d->idx, &n);
+	publish_recheck(d->pub);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
 	publish_finish_full(d->pub, &st);

@@ -9,6 +9,8 @@
 
 #include "buf.h"
 #include "feedname.h"
+#include "permalink.h"
+#include "url.h"
 #include "xmalloc.h"
 
 /* Longest encoded name kept whole; file systems allow 255 bytes. */
@@ -83,12 +85,28 @@ feedname_rss_path(const char *path)
 	return (p);
 }
 
+/* The JSON Feed path beside an Atom path: ".xml" becomes ".json". */
+char *
+feedname_json_path(const char *path)
+{
+	size_t	 n = strlen(path);
+	char	*p;
+
+	if (n > 4 && strcmp(path + n - 4, ".xml") == 0)
+		xasprintf(&p, "%.*s.json", (int)(n - 4), path);
+	else
+		xasprintf(&p, "%s.json", path);
+	return (p);
+}
+
 /* path with its .xml extension swapped for the format's. */
 static char *
 with_extension(const char *path, enum feed_format format)
 {
 	if (format == FORMAT_ATOM)
 		return (xstrdup(path));
+	if (format == FORMAT_JSON)
+		return (feedname_json_path(path));
 	return (feedname_rss_path(path));
 }
 
@@ -106,12 +124,12 @@ feedname_path(const struct config *cfg, const struct feed *f,
 	pattern = f->kind == FEED_CATEGORY ? cfg->category_path : cfg->tag_path;
 	mark = strstr(pattern, "{name}");
 	/* The file or folder name holding {name}: what is fixed in it
-	 * (the RSS extension may add 4 bytes) limits the name's room. */
+	 * (the JSON extension may add 5 bytes) limits the name's room. */
 	for (comp = mark; comp > pattern && comp[-1] != '/'; comp--)
 		;
 	if ((end = strchr(mark, '/')) == NULL)
 		end = mark + strlen(mark);
-	fixed = (size_t)(end - comp) - 6 + 4;
+	fixed = (size_t)(end - comp) - 6 + 5;
 	room = NAME_MAX - fixed;
 	if (room > NAME_CUT + FEEDNAME_HASH_LEN)
 		room = NAME_CUT + FEEDNAME_HASH_LEN;
@@ -142,4 +160,35 @@ feedname_describe(const struct feed *f)
 		break;
 	}
 	return (s);
+}
+
+/* The feed's title: the site's, then " | name" for a category or tag. */
+const char *
+feedname_title(const struct config *cfg, const struct feed *f, char **alloc)
+{
+	const char	*site = cfg->title != NULL ? cfg->title :
+	    cfg->url[0] != '\0' ? cfg->url : "Feed";
+
+	*alloc = NULL;
+	if (f->kind == FEED_SITE)
+		return (site);
+	xasprintf(alloc, "%s | %s", site, f->name);
+	return (*alloc);
+}
+
+/*
+ * The URL of an output file.  Its path is escaped whole, '%' included, so
+ * that a server decoding it finds the file: feed/a%2Fb.xml is
+ * feed/a%252Fb.xml.
+ */
+char *
+feedname_url(const char *siteurl, const struct config *cfg, const char *rel)
+{
+	struct buf	 path = BUF_INIT;
+	char		*url;
+
+	url_escape_path(&path, rel);
+	url = permalink_absolute(siteurl, cfg->baseurl, path.data);
+	buf_free(&path);
+	return (url);
 }

@@ -13,7 +13,7 @@
 #include "index.h"
 
 /*
- * Bytes a file name may hold around {name} (prefix, suffix and the RSS
+ * Bytes a file name may hold around {name} (prefix, suffix and the JSON
  * extension), so that every name still gets room for 32 bytes of its
  * own and a hash: config refuses longer patterns.
  */
@@ -35,6 +35,24 @@ char	*feedname_fit(const char *, size_t room);
 
 /* The RSS path of an Atom path: ".xml" becomes ".rss" (new string). */
 char	*feedname_rss_path(const char *);
+
+/* The JSON Feed path of an Atom path: ".xml" becomes ".json" (new string). */
+char	*feedname_json_path(const char *);
+
+/*
+ * The feed's title: the site's title, then " | name" for a category or
+ * tag.  Returns it, in *alloc (to free) when made anew, else *alloc is
+ * NULL.
+ */
+const char *feedname_title(const struct config *, const struct feed *,
+	    char **alloc);
+
+/*
+ * The absolute URL of output file rel, siteurl being cfg->url or
+ * cfg->id_url (new string); relative to the host when siteurl is "".
+ */
+char	*feedname_url(const char *siteurl, const struct config *,
+	    const char *rel);
 
 /* "category \"x\"", "tag \"x\"" or "site feed", for messages (new string). */
 char	*feedname_describe(const struct feed *);

@@ -1,5 +1,5 @@
 /*
- * Atom and RSS rendering.
+ * Atom and RSS rendering (JSON Feed is jsonfeed.c's).
  */
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
@@ -11,6 +11,7 @@
 #include "datetime.h"
 #include "feedname.h"
 #include "feedwrite.h"
+#include "jsonfeed.h"
 #include "permalink.h"
 #include "text.h"
 #include "url.h"
@@ -37,8 +38,6 @@ static void	html_text(struct writer *, const char *);
 static void	element(struct writer *, const char *, const char *);
 static void	raw(struct writer *, const char *);
 static void	raw_element(struct writer *, const char *, const char *);
-static const char *feed_title(const struct config *, const struct feed *,
-		    char **);
 static int64_t	feed_updated(const struct config *, const struct feed *,
 		    size_t);
 static void	atom_author(struct writer *, const struct author *);
@@ -53,7 +52,6 @@ static void	render_rss(struct writer *, const struct config *,
 		    const struct feed *, size_t, const char *,
 		    const struct rendered *const *);
 static int	category_listed(char *const *, const char *);
-static char	*self_url(const char *, const struct config *, const char *);
 static void	hub_links(struct writer *, const struct config *, const char *);
 
 /* Open an element. */
@@ -145,20 +143,6 @@ element(struct writer *wr, const char *name, const char *value)
 	end(wr);
 }
 
-/* The feed's title: the site's, then " | name" for a category or tag. */
-static const char *
-feed_title(const struct config *cfg, const struct feed *f, char **alloc)
-{
-	const char	*site = cfg->title != NULL ? cfg->title :
-	    cfg->url[0] != '\0' ? cfg->url : "Feed";
-
-	*alloc = NULL;
-	if (f->kind == FEED_SITE)
-		return (site);
-	xasprintf(alloc, "%s | %s", site, f->name);
-	return (*alloc);
-}
-
 /*
  * The newest update among the first n posts; a feed without any is as
  * old as its configuration (never 1970, and stable from run to run).
@@ -204,22 +188,6 @@ category_listed(char *const *list, const char *name)
 	return (0);
 }
 
-/*
- * The feed's own URL.  Its path is escaped whole, '%' included, so that
- * a server decoding it finds the file: feed/a%2Fb.xml is feed/a%252Fb.xml.
- */
-static char *
-self_url(const char *siteurl, const struct config *cfg, const char *selfpath)
-{
-	struct buf	 path = BUF_INIT;
-	char		*url;
-
-	url_escape_path(&path, selfpath);
-	url = permalink_absolute(siteurl, cfg->baseurl, path.data);
-	buf_free(&path);
-	return (url);
-}
-
 /* A link to each WebSub hub, where subscribers find it (WebSub 4). */
 static void
 hub_links(struct writer *wr, const struct config *cfg, const char *element)
@@ -232,12 +200,6 @@ hub_links(struct writer *wr, const struct config *cfg, const char *element)
 		attr(wr, "rel", "hub");
 		end(wr);
 	}
-}
-
-char *
-feedwrite_self_url(const struct config *cfg, const char *selfpath)
-{
-	return (self_url(cfg->url, cfg, selfpath));
 }
 
 /* One Atom entry. */
@@ -319,8 +281,8 @@ render_atom(struct writer *wr, const struct config *cfg,
 	const struct feed site_feed = { .kind = FEED_SITE };
 	size_t	 i;
 
-	self = self_url(cfg->url, cfg, selfpath);
-	id = self_url(cfg->id_url, cfg, selfpath);
+	self = feedname_url(cfg->url, cfg, selfpath);
+	id = feedname_url(cfg->id_url, cfg, selfpath);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "feed");
 	attr(wr, "xmlns", NS_ATOM);
@@ -349,7 +311,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	element(wr, "id", id);
 	start(wr, "title");
 	attr(wr, "type", "html");
-	html_text(wr, feed_title(cfg, f, &alloc));
+	html_text(wr, feedname_title(cfg, f, &alloc));
 	free(alloc);
 	end(wr);
 	if (cfg->description != NULL)
@@ -359,7 +321,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	if (cfg->author.name != NULL || cfg->author.email != NULL)
 		atom_author(wr, &cfg->author);
 	else {
-		site_author.name = (char *)feed_title(cfg, &site_feed,
+		site_author.name = (char *)feedname_title(cfg, &site_feed,
 		    &alloc);
 		atom_author(wr, &site_author);
 	}
@@ -422,7 +384,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	const char *title;
 	size_t	 i;
 
-	self = self_url(cfg->url, cfg, selfpath);
+	self = feedname_url(cfg->url, cfg, selfpath);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "rss");
 	attr(wr, "version", "2.0");
@@ -430,7 +392,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	attr(wr, "xmlns:content", NS_CONTENT);
 	attr(wr, "xmlns:dc", NS_DC);
 	start(wr, "channel");
-	title = feed_title(cfg, f, &alloc);
+	title = feedname_title(cfg, f, &alloc);
 	element(wr, "title", title);
 	element(wr, "link", home);
 	element(wr, "description", cfg->description != NULL ?
@@ -481,6 +443,8 @@ feedwrite_render(const struct config *cfg, const struct feed *f,
 	xmlBufferPtr	 xb;
 	size_t		 n;
 
+	if (format == FORMAT_JSON)
+		return (jsonfeed_render(cfg, f, selfpath, entries, out));
 	if ((xb = xmlBufferCreate()) == NULL)
 		return (-1);
 	if ((wr.w = xmlNewTextWriterMemory(xb, 0)) == NULL) {

@@ -1,6 +1,6 @@
 /*
  * Rendering one feed, Atom 1.0 or RSS 2.0, into memory with libxml2's
- * xmlTextWriter.  Every string is made valid XML first and written as
+ * xmlTextWriter (or JSON Feed 1.1, through jsonfeed.h).  Every string is made valid XML first and written as
  * escaped text (never CDATA), so no post content can break the document.
  * Output depends only on the config and the posts: the same input gives
  * the same bytes.
@@ -30,8 +30,5 @@ void	feedwrite_cleanup(void);
 int	feedwrite_render(const struct config *, const struct feed *,
 	    enum feed_format, const char *selfpath,
 	    const struct rendered *const *entries, struct buf *out);
-
-/* The URL of the feed at selfpath in the output folder (new string). */
-char	*feedwrite_self_url(const struct config *, const char *selfpath);
 
 #endif

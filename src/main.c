@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "config.h"
 #include "daemon.h"
 #include "defaults.h"
@@ -19,6 +20,7 @@
 #include "idmap.h"
 #include "index.h"
 #include "log.h"
+#include "nginxconf.h"
 #include "outdir.h"
 #include "pindex.h"
 #include "publish.h"
@@ -47,6 +49,7 @@ static void	run_on_publish(const struct config *, struct strmap *);
 static void	ping_hubs(const struct config *, struct outdir *,
 		    const struct publisher *, struct strmap *);
 static int	cmd_check_config(const struct options *);
+static int	cmd_nginx_config(const struct options *);
 
 /* Milliseconds on the monotonic clock since since_ms. */
 static int64_t
@@ -66,14 +69,18 @@ usage(FILE *f)
 	    "usage: feedd build [SITE] [-o DIR] [-c FILE] [-u URL] [-k] [-v | -q]\n"
 	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
 	    "       feedd check-config [SITE] [-o DIR] [-c FILE] [-u URL]\n"
+	    "       feedd nginx-config [SITE] [-o DIR] [-c FILE]\n"
 	    "       feedd --help | --version\n"
 	    "\n"
-	    "Write an Atom and an RSS feed for the whole site, every category\n"
-	    "and every tag of the Jekyll site SITE (default: the current\n"
-	    "folder), reading its _config.yml.  build writes them once; watch\n"
-	    "(the default) writes them, then rewrites exactly the feeds a\n"
-	    "change affects as posts are added, edited, moved or deleted,\n"
-	    "until SIGTERM; SIGHUP re-reads the configuration, SIGUSR1 rescans.\n"
+	    "Write an Atom and an RSS feed (and a JSON Feed with formats: json)\n"
+	    "for the whole site, every category and every tag of the Jekyll\n"
+	    "site SITE (default: the current folder), reading its _config.yml,\n"
+	    "and a page, an index and an OPML list of them in feeds/.  build\n"
+	    "writes them once; watch (the default) writes them, then rewrites\n"
+	    "exactly the files a change affects as posts are added, edited,\n"
+	    "moved or deleted, until SIGTERM; SIGHUP re-reads the\n"
+	    "configuration, SIGUSR1 rescans.  nginx-config prints the nginx\n"
+	    "location blocks that serve them.\n"
 	    "\n"
 	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
 	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
@@ -151,7 +158,8 @@ parse_options(int argc, char **argv, struct options *o)
 	argv += optind;
 	if (o->command == NULL && argc > 0 && (strcmp(argv[0], "build") == 0 ||
 	    strcmp(argv[0], "watch") == 0 ||
-	    strcmp(argv[0], "check-config") == 0)) {
+	    strcmp(argv[0], "check-config") == 0 ||
+	    strcmp(argv[0], "nginx-config") == 0)) {
 		o->command = argv[0];
 		argc--;
 		argv++;
@@ -238,6 +246,31 @@ cmd_check_config(const struct options *o)
 		    cfg->collection_permalink);
 	config_free(cfg);
 	return (EXIT_OK);
+}
+
+/* feedd nginx-config: print the locations that serve the feeds. */
+static int
+cmd_nginx_config(const struct options *o)
+{
+	struct config	*cfg;
+	struct buf	 out = BUF_INIT;
+	const char	*why;
+	int		 rc = EXIT_OK;
+
+	if ((cfg = config_open(&o->ov)) == NULL)
+		return (EXIT_USAGE);
+	if (nginxconf_render(cfg, &out, &why) != 0) {
+		log_error("cannot write an nginx configuration for %s: %s",
+		    cfg->output_dir, why);
+		rc = EXIT_USAGE;
+	} else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+	    fflush(stdout) != 0) {
+		log_error("cannot write to standard output");
+		rc = EXIT_WRITE;
+	}
+	buf_free(&out);
+	config_free(cfg);
+	return (rc);
 }
 
 /* feedd build: write every feed once. */
@@ -346,6 +379,8 @@ main(int argc, char **argv)
 		rc = cmd_build(&o);
 	else if (strcmp(o.command, "check-config") == 0)
 		rc = cmd_check_config(&o);
+	else if (strcmp(o.command, "nginx-config") == 0)
+		rc = cmd_nginx_config(&o);
 	else
 		rc = daemon_run(&o.ov);
 	feedwrite_cleanup();

@@ -49,6 +49,8 @@ struct staged {
 	int	 dir;		/* index into the batch's folders */
 	int	 fd;		/* open until commit (a lone file), or -1 */
 	int	 failed;	/* errno of a failure so far, or 0 */
+	char	*like;		/* file in its folder whose mtime it takes,
+				 * or NULL */
 };
 
 /* A folder a batch has open: its output-relative path and descriptor. */
@@ -75,8 +77,10 @@ static int	write_all(int, const void *, size_t);
 static int	create_temp(int, char *, size_t);
 static int	batch_dir(struct outdir_batch *, const char *, size_t, int);
 static int	stage(struct outdir_batch *, const char *, const void *,
-		    size_t);
+		    size_t, const char *);
 static void	keep_errno(const char *, int, void *);
+static void	set_mtime(int, const struct staged *, const char *);
+static const char *base_name(const char *);
 static char	*lock_owner(int);
 static int	identify(int, const char *, struct stat *, uint64_t *);
 
@@ -563,9 +567,13 @@ outdir_batch_create(struct outdir *od)
 	return (b);
 }
 
-/* Write data to a new temporary file beside rel and record it. */
+/*
+ * Write data to a new temporary file beside rel and record it; like (may
+ * be NULL) names the file in its folder whose mtime it is to take.
+ */
 static int
-stage(struct outdir_batch *b, const char *rel, const void *data, size_t len)
+stage(struct outdir_batch *b, const char *rel, const void *data, size_t len,
+    const char *like)
 {
 	struct staged	*st;
 	const char	*slash = strrchr(rel, '/');
@@ -603,6 +611,7 @@ stage(struct outdir_batch *b, const char *rel, const void *data, size_t len)
 	st->dir = dir;
 	st->fd = fd;
 	st->failed = failed;
+	st->like = like != NULL ? xstrdup(base_name(like)) : NULL;
 	return (1);
 }
 
@@ -618,7 +627,83 @@ outdir_batch_add(struct outdir_batch *b, const char *rel, const void *data,
 	if (dir != -1 && same_contents_at(b->dirs[dir].fd, slash != NULL ?
 	    slash + 1 : rel, data, len))
 		return (0);
-	return (stage(b, rel, data, len));
+	return (stage(b, rel, data, len, NULL));
+}
+
+/* The last component of rel. */
+static const char *
+base_name(const char *rel)
+{
+	const char	*slash = strrchr(rel, '/');
+
+	return (slash != NULL ? slash + 1 : rel);
+}
+
+/* Whether rel and like (in one folder) both exist with one mtime. */
+int
+outdir_batch_same_mtime(struct outdir_batch *b, const char *rel,
+    const char *like)
+{
+	struct stat	 a, c;
+	const char	*slash = strrchr(rel, '/');
+	int		 dir;
+
+	dir = batch_dir(b, rel, slash != NULL ? (size_t)(slash - rel) : 0, 0);
+	return (dir != -1 &&
+	    fstatat(b->dirs[dir].fd, base_name(rel), &a,
+	    AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(b->dirs[dir].fd, base_name(like), &c,
+	    AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_mtim.tv_sec == c.st_mtim.tv_sec &&
+	    a.st_mtim.tv_nsec == c.st_mtim.tv_nsec);
+}
+
+/* Stage rel, to take like's mtime, unless it holds data with it. */
+int
+outdir_batch_add_like(struct outdir_batch *b, const char *rel,
+    const void *data, size_t len, const char *like)
+{
+	const char	*slash = strrchr(rel, '/');
+	int		 dir;
+
+	dir = batch_dir(b, rel, slash != NULL ? (size_t)(slash - rel) : 0, 0);
+	if (dir != -1 && outdir_batch_same_mtime(b, rel, like) &&
+	    same_contents_at(b->dirs[dir].fd, base_name(rel), data, len))
+		return (0);
+	return (stage(b, rel, data, len, like));
+}
+
+/*
+ * Give a staged file the mtime it must have once in place.  A web
+ * server's validators (nginx's ETag is the mtime in whole seconds and
+ * the size; Last-Modified is the mtime) must change with every rewrite,
+ * even two of one length within one second: a file that replaces another
+ * is dated at least one second after it.  A file made like another (a
+ * .gz beside its feed) takes that one's mtime: never older than it.
+ */
+static void
+set_mtime(int dirfd, const struct staged *st, const char *base)
+{
+	struct stat	 old, now;
+	struct timespec	 ts[2];
+
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	if (st->like != NULL) {
+		if (fstatat(dirfd, st->like, &old, AT_SYMLINK_NOFOLLOW) != 0)
+			return;
+		ts[1] = old.st_mtim;
+	} else {
+		if (fstatat(dirfd, base, &old, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    fstatat(dirfd, st->tmp, &now, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    now.st_mtim.tv_sec > old.st_mtim.tv_sec)
+			return;
+		ts[1].tv_sec = old.st_mtim.tv_sec + 1;
+		ts[1].tv_nsec = 0;
+	}
+	/* A failure leaves the time of writing, which is still right
+	 * unless the file is rewritten within its second. */
+	(void)utimensat(dirfd, st->tmp, ts, AT_SYMLINK_NOFOLLOW);
 }
 
 /* Flush, then rename every staged file into place. */
@@ -651,6 +736,8 @@ outdir_batch_commit(struct outdir_batch *b,
 		base = strrchr(st->rel, '/') != NULL ?
 		    strrchr(st->rel, '/') + 1 : st->rel;
 		err = st->failed;
+		if (err == 0)
+			set_mtime(dirfd, st, base);
 		if (err == 0 && renameat(dirfd, st->tmp, dirfd, base) != 0)
 			err = errno;
 		if (err != 0)
@@ -661,6 +748,7 @@ outdir_batch_commit(struct outdir_batch *b,
 			done(st->rel, err, arg);
 		free(st->tmp);
 		free(st->rel);
+		free(st->like);
 	}
 	b->count = 0;
 	return (renamed);
@@ -680,6 +768,7 @@ outdir_batch_free(struct outdir_batch *b)
 		unlinkat(b->dirs[b->files[i].dir].fd, b->files[i].tmp, 0);
 		free(b->files[i].tmp);
 		free(b->files[i].rel);
+		free(b->files[i].like);
 	}
 	for (i = 0; i < b->ndirs; i++) {
 		close(b->dirs[i].fd);

@@ -7,7 +7,9 @@
  * never send a write or a delete elsewhere, and files are never opened
  * in a way that could block (a FIFO where a feed goes).  Replacing a file
  * is atomic: the data goes to a temporary file in the same folder, is
- * flushed to disk, and is renamed over the old name.
+ * flushed to disk, and is renamed over the old name; the new file is
+ * dated at least a second after the old one, so that a web server's
+ * ETag and Last-Modified change with every rewrite.
  *
  * feedd's own files (manifest, lock...) live in the hidden folder .feedd/
  * inside it; the lock there makes one feedd the folder's only owner.
@@ -107,6 +109,19 @@ struct outdir_batch *outdir_batch_create(struct outdir *);
 /* Stage rel; returns 1 if staged, 0 if unchanged, -1 with errno. */
 int		 outdir_batch_add(struct outdir_batch *, const char *rel,
 		    const void *, size_t);
+
+/*
+ * Stage rel to take the mtime of like, a file in the same folder staged
+ * before it in this batch or already in place (a .gz beside its feed),
+ * unless rel holds the bytes and like's mtime already.  Returns as
+ * outdir_batch_add.
+ */
+int		 outdir_batch_add_like(struct outdir_batch *, const char *rel,
+		    const void *, size_t, const char *like);
+
+/* Whether rel and like, in one folder, both exist with one mtime. */
+int		 outdir_batch_same_mtime(struct outdir_batch *,
+		    const char *rel, const char *like);
 
 /*
  * Flush and rename every staged file, calling done(rel, 0, arg) for each

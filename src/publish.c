@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "discovery.h"
 #include "feedname.h"
 #include "feedwrite.h"
+#include "gzfile.h"
 #include "liquidpost.h"
 #include "log.h"
 #include "outdir.h"
@@ -43,6 +45,7 @@ struct owner {
 struct publisher {
 	const struct config *cfg;
 	struct outdir	*out;
+	struct index	*idx;
 	struct strmap	*owners;	/* path -> struct owner */
 	struct strmap	*previous;	/* paths of the manifest read at start */
 	struct strmap	*contested;	/* paths two feeds map to */
@@ -51,6 +54,7 @@ struct publisher {
 	struct liquidpost lp;		/* Liquid in bodies */
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
+	struct buf	 listed;	/* what the discovery files last said */
 };
 
 /* One feed file to render. */
@@ -88,6 +92,12 @@ static void	failure(struct publish_stats *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 static int	listed(char *const *, const char *);
 static int	tag_wanted(const struct config *, const char *);
+static int	feed_wanted(const struct config *, const struct feed *);
+static void	stage_gz(struct outdir_batch *, const char *, const void *,
+		    size_t, int, int *, int *);
+static int	stage_file(struct outdir_batch *, const struct config *,
+		    const char *, const void *, size_t, int *);
+static void	publish_discovery(struct publisher *, struct publish_stats *);
 static int	path_cmp(const void *, const void *);
 static void	free_owners(struct strmap *);
 
@@ -170,6 +180,7 @@ publish_create(const struct config *cfg, struct outdir *out,
 	struct publisher *pub = xcalloc(1, sizeof *pub);
 
 	pub->cfg = cfg;
+	pub->idx = idx;
 	liquidpost_init(&pub->lp, cfg, idx);
 	pub->out = out;
 	pub->owners = strmap_create();
@@ -212,6 +223,7 @@ publish_free(struct publisher *pub)
 	strmap_free(pub->folders);
 	rcache_free(pub->cache);
 	liquidpost_free(&pub->lp);
+	buf_free(&pub->listed);
 	free(pub);
 }
 
@@ -325,13 +337,31 @@ publish_owner(const struct publisher *pub, const char *rel,
 char *
 publish_self_url(const struct publisher *pub, const char *rel)
 {
-	size_t	 n = strlen(rel);
+	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
+	    FORMAT_JSON };
+	const struct owner *o = strmap_get(pub->owners, rel);
+	struct feed	 f;
+	size_t		 k;
+	char		*path;
+	int		 own;
 
-	/* A .gz beside a feed is the same document, compressed. */
-	if (strmap_get(pub->owners, rel) == NULL ||
-	    (n > 3 && strcmp(rel + n - 3, ".gz") == 0))
+	if (o == NULL)
 		return (NULL);
-	return (feedwrite_self_url(pub->cfg, rel));
+	/* Its feed's own document in some format: not a .gz copy, a list
+	 * of feeds or an archive page. */
+	memset(&f, 0, sizeof f);
+	f.kind = o->kind;
+	f.name = o->name;
+	for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+		if (!(pub->cfg->formats & formats[k]))
+			continue;
+		path = feedname_path(pub->cfg, &f, formats[k]);
+		own = strcmp(path, rel) == 0;
+		free(path);
+		if (own)
+			return (feedname_url(pub->cfg->url, pub->cfg, rel));
+	}
+	return (NULL);
 }
 
 /* Every file the publisher owns. */
@@ -383,12 +413,62 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 		    entries, &out) != 0) {
 			job->rc = -1;
 			job->err = 0;
-		} else if ((job->rc = outdir_batch_add(batch, job->rel,
-		    out.data, out.len)) == -1)
-			job->err = errno;
+		} else
+			job->rc = stage_file(batch, cfg, job->rel, out.data,
+			    out.len, &job->err);
 	}
 	free(entries);
 	buf_free(&out);
+}
+
+/*
+ * The .gz beside rel, unless it is in place already: with the bytes of
+ * data (written by a feedd that compressed them the same way) and rel's
+ * mtime (not torn from its feed by a crash between the two renames).
+ * *rc becomes -1 with *err set if it cannot be staged.
+ */
+static void
+stage_gz(struct outdir_batch *batch, const char *rel, const void *data,
+    size_t len, int staged, int *rc, int *err)
+{
+	struct buf	 gz = BUF_INIT;
+	char		*gzrel = gzfile_path(rel);
+	int		 r;
+
+	if (!staged && outdir_batch_same_mtime(batch, gzrel, rel)) {
+		free(gzrel);
+		return;
+	}
+	if (gzfile_compress(data, len, &gz) != 0) {
+		*rc = -1;
+		*err = ENOMEM;
+	} else if ((r = outdir_batch_add_like(batch, gzrel, gz.data, gz.len,
+	    rel)) == -1) {
+		*rc = -1;
+		*err = errno;
+	} else if (r == 1 && *rc == 0)
+		*rc = 1;
+	buf_free(&gz);
+	free(gzrel);
+}
+
+/*
+ * Stage a file (and its .gz with feedd.gzip) unless in place.  Returns
+ * as outdir_batch_add, with *err set to errno when -1.
+ */
+static int
+stage_file(struct outdir_batch *batch, const struct config *cfg,
+    const char *rel, const void *data, size_t len, int *err)
+{
+	int	 rc;
+
+	if ((rc = outdir_batch_add(batch, rel, data, len)) == -1) {
+		*err = errno;
+		return (-1);
+	}
+	if (cfg->gzip)
+		stage_gz(batch, rel, data, len, rc == 1, &rc, err);
+	return (rc);
 }
 
 /* Whether name is in a NULL-terminated list. */
@@ -411,6 +491,14 @@ tag_wanted(const struct config *cfg, const char *name)
 	return (cfg->tags_only == NULL || listed(cfg->tags_only, name));
 }
 
+/* Whether a feed gets files: feedd.categories, feedd.tags and lists. */
+static int
+feed_wanted(const struct config *cfg, const struct feed *f)
+{
+	return (!((f->kind == FEED_CATEGORY && !cfg->categories) ||
+	    (f->kind == FEED_TAG && !tag_wanted(cfg, f->name))));
+}
+
 /* Count and report a file put in place, or one that could not be. */
 static void
 write_done(const char *rel, int err, void *arg)
@@ -419,7 +507,10 @@ write_done(const char *rel, int err, void *arg)
 
 	if (err == 0) {
 		log_debug("wrote %s/%s", outdir_path(w->pub->out), rel);
-		w->st->written++;
+		/* A .gz goes with its file, not counted on its own. */
+		if (!w->pub->cfg->gzip || strlen(rel) < 3 ||
+		    strcmp(rel + strlen(rel) - 3, GZFILE_SUFFIX) != 0)
+			w->st->written++;
 		if (w->st->changed != NULL)
 			strmap_put(w->st->changed, rel, w);
 		return;
@@ -453,48 +544,58 @@ void
 publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
     struct publish_stats *st)
 {
-	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS };
+	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
+	    FORMAT_JSON };
 	struct render_work w;
 	struct post	**needed;
 	struct job	*job;
 	struct feed	*f;
 	struct owner	*o;
 	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
-	char		*rel;
+	char		*rel, *gzrel;
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
-	/* At most two files per feed, and its first posts_limit posts. */
-	w.jobs = xcalloc(2 * n + 1, sizeof *w.jobs);
+	/* At most a file per format, and its first posts_limit posts. */
+	w.jobs = xcalloc(3 * n + 1, sizeof *w.jobs);
 	for (i = 0; i < n; i++)
 		nneeded += feeds[i]->nposts < limit ? feeds[i]->nposts : limit;
 	needed = xcalloc(nneeded + 1, sizeof *needed);
 	nneeded = 0;
 	for (i = 0; i < n; i++) {
 		f = feeds[i];
-		if ((f->kind == FEED_CATEGORY && !pub->cfg->categories) ||
-		    (f->kind == FEED_TAG && !tag_wanted(pub->cfg, f->name)))
+		if (!feed_wanted(pub->cfg, f))
 			continue;
 		for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
 			if (!(pub->cfg->formats & formats[k]))
 				continue;
 			rel = feedname_path(pub->cfg, f, formats[k]);
+			gzrel = gzfile_path(rel);
 			if (f->nposts == 0 && f->kind != FEED_SITE) {
 				/* Only its own file: another feed may hold
 				 * the name. */
 				o = strmap_get(pub->owners, rel);
 				if ((o != NULL && owner_is(o, f)) ||
 				    (o == NULL && strmap_get(pub->previous,
-				    rel) != NULL))
+				    rel) != NULL)) {
 					remove_file(pub, rel, st);
+					/* Its .gz goes with it. */
+					if (strmap_get(pub->owners, gzrel) ||
+					    strmap_get(pub->previous, gzrel))
+						remove_file(pub, gzrel, st);
+				}
+				free(gzrel);
 				free(rel);
 				continue;
 			}
-			if (claim(pub, f, rel) != 0) {
+			if (claim(pub, f, rel) != 0 || (pub->cfg->gzip &&
+			    claim(pub, f, gzrel) != 0)) {
+				free(gzrel);
 				free(rel);
 				continue;
 			}
+			free(gzrel);
 			job = &w.jobs[w.n++];
 			job->feed = f;
 			job->format = formats[k];
@@ -528,6 +629,129 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	}
 	free(w.jobs);
 	rcache_trim(pub->cache);
+	publish_discovery(pub, st);
+}
+
+/*
+ * Write the discovery files (discovery.h) for every feed of the index
+ * that has files, each only if its bytes changed: they change when a
+ * feed appears or goes, or its post count or newest date moves.
+ */
+static void
+publish_discovery(struct publisher *pub, struct publish_stats *st)
+{
+	const struct config *cfg = pub->cfg;
+	const struct feed site = { .kind = FEED_SITE };
+	struct render_work w;
+	struct outdir_batch *batch;
+	struct listed_feed *list, *l;
+	struct feed	**feeds, *f;
+	struct owner	*o;
+	struct buf	 out = BUF_INIT;
+	size_t		 n, m = 0, i, k, limit = (size_t)cfg->posts_limit;
+	char		*rel, *gzrel;
+	int		 rc, err, any, same;
+
+	if (cfg->discovery_dir == NULL)
+		return;
+	feeds = index_feeds(pub->idx, &n);
+	list = xcalloc(n + 1, sizeof *list);
+	for (i = 0; i < n; i++) {
+		f = feeds[i];
+		if ((f->nposts == 0 && f->kind != FEED_SITE) ||
+		    !feed_wanted(cfg, f))
+			continue;
+		l = &list[m];
+		any = 0;
+		for (k = 0; k < DISCOVERY_NFORMATS; k++) {
+			if (!(cfg->formats & discovery_formats[k].format))
+				continue;
+			rel = feedname_path(cfg, f, discovery_formats[k].format);
+			/* A file another feed holds is not this one's. */
+			if ((o = strmap_get(pub->owners, rel)) != NULL &&
+			    owner_is(o, f)) {
+				l->paths[k] = rel;
+				any = 1;
+			} else
+				free(rel);
+		}
+		if (!any)
+			continue;
+		l->kind = f->kind;
+		l->name = f->name;
+		l->posts = f->nposts;
+		l->entries = f->nposts < limit ? f->nposts : limit;
+		l->newest = f->nposts > 0 ? f->posts[0]->date : 0;
+		m++;
+	}
+
+	/* Rendering them takes a while on a site with thousands of feeds:
+	 * not again while what they list is the same and they are there. */
+	buf_reset(&out);
+	buf_add(&out, "", 0);
+	for (i = 0; i < m; i++) {
+		buf_addf(&out, "%d %s %zu %zu %lld", (int)list[i].kind,
+		    list[i].name != NULL ? list[i].name : "", list[i].posts,
+		    list[i].entries, (long long)list[i].newest);
+		for (k = 0; k < DISCOVERY_NFORMATS; k++)
+			buf_addf(&out, " %s", list[i].paths[k] != NULL ?
+			    list[i].paths[k] : "-");
+		buf_addc(&out, '\n');
+	}
+	same = pub->listed.len == out.len && out.len > 0 &&
+	    memcmp(pub->listed.data, out.data, out.len) == 0;
+	for (i = 0; i < DISCOVERY_NFILES; i++) {
+		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
+		    discovery_name((enum discovery_file)i));
+		gzrel = gzfile_path(rel);
+		/* Paths were checked: no feed can hold these names. */
+		claim(pub, &site, rel);
+		if (cfg->gzip)
+			claim(pub, &site, gzrel);
+		same = same && outdir_exists(pub->out, rel) && (!cfg->gzip ||
+		    outdir_exists(pub->out, gzrel));
+		free(gzrel);
+		free(rel);
+	}
+	buf_reset(&pub->listed);
+	buf_add(&pub->listed, out.data, out.len);
+
+	memset(&w, 0, sizeof w);
+	w.pub = pub;
+	w.st = st;
+	batch = outdir_batch_create(pub->out);
+	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
+		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
+		    discovery_name((enum discovery_file)i));
+		buf_reset(&out);
+		err = 0;
+		if (discovery_render(cfg, (enum discovery_file)i, list, m,
+		    &out) != 0)
+			failure(st, "cannot render %s/%s: libxml2 or jansson "
+			    "failed", outdir_path(pub->out), rel);
+		else if ((rc = stage_file(batch, cfg, rel, out.data, out.len,
+		    &err)) == -1)
+			write_done(rel, err, &w);
+		else if (rc == 0)
+			st->unchanged++;
+		free(rel);
+	}
+	outdir_batch_commit(batch, write_done, &w);
+	outdir_batch_free(batch);
+	buf_free(&out);
+	for (i = 0; i < m; i++) {
+		for (k = 0; k < DISCOVERY_NFORMATS; k++)
+			free(list[i].paths[k]);
+	}
+	free(list);
+	free(feeds);
+}
+
+/* Render the lists of feeds at the next publish whatever they hold. */
+void
+publish_recheck(struct publisher *pub)
+{
+	buf_reset(&pub->listed);
 }
 
 /* qsort order of path strings. */

@@ -87,6 +87,14 @@ void		 publish_foreach_file(const struct publisher *,
 void		 publish_foreach_folder(const struct publisher *,
 		    void (*fn)(const char *, void *), void *);
 
+/*
+ * Compare the lists of feeds (discovery.h) with the disk again at the
+ * next publish, even if what they list did not change since the last
+ * (they are not rendered again while it does not, and their files are
+ * there): for a full publish, which rewrites whatever differs.
+ */
+void		 publish_recheck(struct publisher *);
+
 /* Save the manifest if it changed; a failure is counted in stats. */
 void		 publish_save_manifest(struct publisher *, struct publish_stats *);
 

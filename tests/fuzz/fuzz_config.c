@@ -81,7 +81,7 @@ check_config(const char *how, const struct config *cfg)
 	    strstr(cfg->category_path, "{name}") == NULL ||
 	    cfg->tag_path == NULL || strstr(cfg->tag_path, "{name}") == NULL)
 		fail(how, "category or tag path without {name}");
-	if ((cfg->formats & (FORMAT_ATOM | FORMAT_RSS)) == 0)
+	if ((cfg->formats & (FORMAT_ATOM | FORMAT_RSS | FORMAT_JSON)) == 0)
 		fail(how, "no format");
 	if (cfg->markdown_ext == NULL)
 		fail(how, "markdown_ext is NULL");

@@ -3,14 +3,15 @@
  * is written as _posts/2022-01-01-fuzz.md and loaded; the post goes into
  * an index (published: now is INT64_MAX), its bodies are rendered through
  * an rcache, and the site feed and the first few category and tag feeds
- * are rendered as Atom and as RSS with feedwrite_render.
+ * are rendered as Atom, RSS and JSON Feed with feedwrite_render.
  *
  * Oracle: besides the sanitizers, every feed must render, render to the
  * same bytes a second time, and parse with libxml2 without a single
  * error; its root is <feed> (Atom) or <rss> (RSS); it holds exactly one
  * <entry> (<item>), whose <id> (<guid>) text is the post's id, byte for
  * byte when the id is already valid XML text, else as the writer cleans
- * it (text_xml_clean).  Any breach aborts.
+ * it (text_xml_clean).  A JSON Feed must parse with jansson, its one
+ * item holding the same id and content.  Any breach aborts.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -52,6 +54,7 @@ static void	on_xml_error(void *, xmlErrorPtr);
 static xmlNodePtr child(xmlNodePtr, const char *, size_t *);
 static void	check_xml(const char *, enum feed_format, const struct buf *,
 		    const char *);
+static void	check_json(const char *, const struct buf *, const char *);
 static void	render_feed(struct rcache *, const struct feed *,
 		    const char *);
 
@@ -146,11 +149,37 @@ check_xml(const char *selfpath, enum feed_format format,
 	xmlFreeDoc(doc);
 }
 
-/* Render one feed in both formats and check each. */
+/*
+ * A JSON Feed must parse (jansson, strictly) and name the post's id in
+ * its one item, with content.
+ */
+static void
+check_json(const char *path, const struct buf *out, const char *want_id)
+{
+	json_error_t	 err;
+	json_t		*doc, *item;
+	const char	*id;
+
+	if ((doc = json_loadb(out->data, out->len, JSON_REJECT_DUPLICATES,
+	    &err)) == NULL)
+		fail(path, out, "not JSON: %s at %d", err.text, err.line);
+	item = json_array_get(json_object_get(doc, "items"), 0);
+	id = json_string_value(json_object_get(item, "id"));
+	if (id == NULL || strcmp(id, want_id) != 0)
+		fail(path, out, "item id \"%s\", expected \"%s\"",
+		    id != NULL ? id : "(none)", want_id);
+	if (json_object_get(item, "content_html") == NULL &&
+	    json_object_get(item, "content_text") == NULL)
+		fail(path, out, "an item without content");
+	json_decref(doc);
+}
+
+/* Render one feed in every format and check each. */
 static void
 render_feed(struct rcache *rc, const struct feed *f, const char *want_id)
 {
-	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS };
+	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
+	    FORMAT_JSON };
 	const struct rendered *entries[1];
 	struct buf	 out = BUF_INIT, again = BUF_INIT;
 	size_t		 k;
@@ -172,7 +201,10 @@ render_feed(struct rcache *rc, const struct feed *f, const char *want_id)
 		    &again) != 0 || again.len != out.len ||
 		    memcmp(again.data, out.data, out.len) != 0)
 			fail(selfpath, &out, "a second rendering differs");
-		check_xml(selfpath, formats[k], &out, want_id);
+		if (formats[k] == FORMAT_JSON)
+			check_json(selfpath, &out, want_id);
+		else
+			check_xml(selfpath, formats[k], &out, want_id);
 		free(selfpath);
 	}
 	buf_free(&out);

@@ -86,7 +86,10 @@ author: Tester
 CATS = ["alpha", "beta", "gamma"]
 SENTINEL = "_posts/2000-01-01-zz-sentinel.md"
 SENTINEL_FEED = "feed/zzsentinel.xml"
-SITE_FILES = {"feed.xml", "feed.rss", ".feedd/manifest", ".feedd/lock"}
+# Files every published post may change: the site feed, the lists of all feeds
+# (feeds/: counts and dates) and feedd's own.
+SITE_FILES = {"feed.xml", "feed.rss", ".feedd/manifest", ".feedd/lock", "feeds/index.html",
+              "feeds/index.json", "feeds/feeds.opml", "feeds/autodiscovery.json"}
 
 
 # ---------------------------------------------------------------- helpers

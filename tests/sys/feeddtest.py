@@ -311,3 +311,38 @@ class Case:
             if d.proc.poll() is None:
                 d.proc.kill()
                 d.proc.wait()
+
+
+def jsonfeed_reader(workdir):
+    """Build tests/sys/jsonfeed-read.go (gofeed, Debian's golang-github-mmcdole-gofeed-dev)
+    into workdir.  Returns (path of the program, None), or (None, why not) when Go or
+    gofeed is missing or the build fails."""
+    import shutil
+    if not shutil.which("go"):
+        return None, "go is not installed (Debian: golang-go)"
+    gopath = "/usr/share/gocode"
+    if not os.path.isdir(os.path.join(gopath, "src/github.com/mmcdole/gofeed")):
+        return None, "gofeed is not installed (Debian: golang-github-mmcdole-gofeed-dev)"
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jsonfeed-read.go")
+    out = os.path.join(workdir, "jsonfeed-read")
+    env = dict(os.environ, GO111MODULE="off", GOPATH=gopath, GOFLAGS="", CGO_ENABLED="0")
+    env.setdefault("GOCACHE", os.path.join(os.environ.get("HOME") or workdir, ".cache", "go-build"))
+    r = subprocess.run(["go", "build", "-o", out, src], env=env, capture_output=True, timeout=600)
+    if r.returncode != 0:
+        return None, "go build of jsonfeed-read failed: %s" % r.stderr.decode(errors="replace")[-400:]
+    return out, None
+
+
+def read_with_gofeed(reader, paths):
+    """What gofeed made of each file or URL: {path: result dict} (see jsonfeed-read.go)."""
+    import json
+    res = {}
+    paths = list(paths)
+    for i in range(0, len(paths), 200):
+        r = subprocess.run([reader] + paths[i:i + 200], capture_output=True, timeout=300)
+        if r.returncode != 0:
+            raise Fail("jsonfeed-read failed: %s" % r.stderr.decode(errors="replace")[-400:])
+        for line in r.stdout.decode().splitlines():
+            d = json.loads(line)
+            res[d["path"]] = d
+    return res

@@ -12,7 +12,7 @@ on_publish (feedd.on_publish):
   site-config  on_publish in the site's own _config.yml is ignored with a warning
 
 WebSub (feedd.websub.hubs), against hubs on the loopback that record every request:
-  hub-links    every Atom and RSS feed links its hubs, and stays valid
+  hub-links    every Atom, RSS and JSON feed links its hubs, and stays valid
   hub-latency  50 new posts, one at a time: each changed feed's self URL reaches the hub
                exactly once per post, the median within 1 s of the post
   hub-down     a hub answering 500, then one that never answers in time: logged once,
@@ -26,6 +26,7 @@ Environment: FEEDD (the binary).  Exit 0 pass, 1 fail, 77 skip (no inotify).  Op
 
 import datetime
 import http.server
+import json
 import os
 import shutil
 import statistics
@@ -95,9 +96,15 @@ def admin(c, pause=0.0, command=None):
     return conf, log
 
 
-def feed_files(out):
+def out_files(out):
+    """Every file feedd wrote in out, its own state aside."""
     return sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out)
                   for f in fs if not os.path.relpath(d, out).startswith(".feedd"))
+
+
+def feed_files(out):
+    """The feed documents in out (not the lists of feeds in feeds/)."""
+    return [f for f in out_files(out) if not f.startswith("feeds/")]
 
 
 def case_build(c):
@@ -108,8 +115,8 @@ def case_build(c):
     expect(rc == 0, "build exited %d: %s" % (rc, err))
     r = runs(log)
     expect(len(r) == 1, "a build ran on_publish %d times" % len(r))
-    expect(r[0]["paths"] == feed_files(out), "paths given %r, files written %r"
-           % (r[0]["paths"], feed_files(out)))
+    expect(r[0]["paths"] == out_files(out), "paths given %r, files written %r"
+           % (r[0]["paths"], out_files(out)))
     real = os.path.realpath(out)
     expect(r[0]["cwd"] == real and r[0]["env"] == real,
            "ran in %r with FEEDD_OUTPUT %r, not %r" % (r[0]["cwd"], r[0]["env"], real))
@@ -129,7 +136,8 @@ def case_watch(c):
     wait_until(lambda: len(runs(log)) == 2, "a run after a new post", timeout=SLOW,
                alive=d.alive)
     want = ["feed.rss", "feed.xml", "feed/by_tag/tthree.rss", "feed/by_tag/tthree.xml",
-            "feed/sport.rss", "feed/sport.xml"]
+            "feed/sport.rss", "feed/sport.xml", "feeds/autodiscovery.json",
+            "feeds/feeds.opml", "feeds/index.html", "feeds/index.json"]
     expect(runs(log)[1]["paths"] == want, "a new post gave %r, not %r"
            % (runs(log)[1]["paths"], want))
     # Posts during a run: the next runs get them, one run at a time.
@@ -222,8 +230,9 @@ class Hub:
 
 
 def hub_admin(c, hub_url, extra=""):
+    """A -c file naming the hub (timeout 1 s), with extra lines of the feedd block."""
     conf = c.path("hub.yml")
-    write(conf, "feedd:\n  websub:\n    hubs: [\"%s\"]\n    timeout: 1\n%s" % (hub_url, extra))
+    write(conf, "feedd:\n%s  websub:\n    hubs: [\"%s\"]\n    timeout: 1\n" % (extra, hub_url))
     return conf
 
 
@@ -234,11 +243,16 @@ def self_url(rel):
 def case_hub_links(c):
     site = c.site("site", CONFIG, POSTS)
     out = c.path("out")
-    conf = hub_admin(c, "https://hub.example.net/")
+    conf = hub_admin(c, "https://hub.example.net/", "  formats: [atom, rss, json]\n")
     rc, err = c.run("build", site, "-o", out, "-c", conf, "-q")
     expect(rc == 0, "build exited %d: %s" % (rc, err))
     for rel in feed_files(out):
         data = open(os.path.join(out, rel), encoding="utf-8").read()
+        if rel.endswith(".json"):
+            hubs = json.loads(data).get("hubs")
+            expect(hubs == [{"type": "WebSub", "url": "https://hub.example.net/"}],
+                   "%s has hubs %r" % (rel, hubs))
+            continue
         tag = "<link href=\"https://hub.example.net/\" rel=\"hub\"/>" if rel.endswith(".xml") \
             else "<atom:link href=\"https://hub.example.net/\" rel=\"hub\"/>"
         expect(tag in data, "%s does not link the hub (%s)" % (rel, tag))

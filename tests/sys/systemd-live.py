@@ -78,10 +78,11 @@ HARD_ERROR = 99
 SUITE = "bookworm"
 VARIANT = "minbase"
 # systemd as PID 1, dbus for systemctl's bus, procps for /bin/kill (ExecReload), and
-# what the feedd binary links (libxml2, libyaml, md4c, libinotifytools).
+# what the feedd binary links (libxml2, libyaml, md4c, libinotifytools, jansson; zlib is
+# essential).
 PACKAGES = sorted([
     "systemd", "systemd-sysv", "dbus", "procps",
-    "libxml2", "libyaml-0-2", "libmd4c0", "libmd4c-html0", "libinotifytools0",
+    "libxml2", "libyaml-0-2", "libmd4c0", "libmd4c-html0", "libinotifytools0", "libjansson4",
 ])
 RECIPE = 2                      # bump when the rootfs recipe changes otherwise
 CACHE = os.environ.get("FEEDD_ROOTFS_CACHE",

@@ -2,12 +2,14 @@
 """validate-feeds: build a nasty synthetic site with feedd and validate every feed it writes.
 
 A ~400-post site from gen-corpus (awkward titles, ]]> bodies, two-category posts, zone-less
-dates) plus hand-made posts (control characters, invalid UTF-8, relative links, a Chinese
+dates; built with JSON Feeds and .gz files on) plus hand-made posts (control characters, invalid UTF-8, relative links, a Chinese
 category, 'a/b', '../up', 'x y', a future and an unpublished post) is built with
 `$FEEDD build SITE -o OUT`. Every file under OUT is then checked: well-formedness (xmllint),
 the RFC 4287 RELAX NG schema (xmllint, and jing when installed), what feedparser and newsboat
 make of it, and what the feed must hold according to the posts (counts, order, dates, ids,
-categories, absolute links). Expected values are computed here from the posts' front matter,
+categories, absolute links); each JSON Feed against the spec's required fields, its Atom
+feed and gofeed (a reader of JSON Feed in Debian); every .gz against its file; the lists of
+feeds (index.json, feeds.opml, index.html, autodiscovery.json) against the feeds. Expected values are computed here from the posts' front matter,
 read the way Jekyll reads it (zone-less dates are UTC, date-only dates are midnight in the
 site's time zone, future and unpublished posts are left out).
 
@@ -22,6 +24,7 @@ import calendar
 import datetime as dt
 import email.utils
 import html
+import json
 import os
 import re
 import shutil
@@ -57,6 +60,14 @@ author: ZNing
 plugins:
   - jekyll-feed
 """ % (SITE_URL, SITE_TZ)
+
+# Every kind of file feedd writes: JSON Feeds, .gz files and the lists of feeds.
+ADMIN_YML = """\
+feedd:
+  formats: [atom, rss, json]
+  gzip: true
+"""
+DISCOVERY = "feeds"
 
 # Hand-made posts: file name -> raw bytes. Titles use YAML escapes (\x01, \x0b) because raw
 # C0 controls are not allowed in YAML; the bodies carry raw control bytes and invalid UTF-8.
@@ -571,7 +582,10 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
                 f.write(data)
         t = time.time()
         try:
-            r = run([feedd, "build", site, "-o", out], timeout=60)
+            admin = os.path.join(tmp, "admin.yml")
+            with open(admin, "w") as f:
+                f.write(ADMIN_YML)
+            r = run([feedd, "build", site, "-o", out, "-c", admin], timeout=60)
         except subprocess.TimeoutExpired:
             rep.group("build", ["%s build %s -o %s did not finish in 60 s" % (feedd, site, out)])
             return 1
@@ -581,7 +595,7 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
             return 1
         rep.group("build", [], "feedd build exited 0 in %.2f s%s" % (
             time.time() - t, "; stderr: " + err.replace("\n", " | ")[:300] if err else ""))
-        outside = sorted(set(os.listdir(tmp)) - {"site", "out"})
+        outside = sorted(set(os.listdir(tmp)) - {"site", "out", "admin.yml"})
         rep.group("confinement", ["feedd wrote outside OUT: %s" % n for n in outside],
                   "nothing written beside OUT (a category is '../up')")
     else:
@@ -609,6 +623,11 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
     cat_files, tag_files = {}, {}       # stem -> [relpaths]
     state = [r for r in files if is_state(r)]
     files = [r for r in files if r not in state]
+    # Checked on their own below: .gz files, JSON Feeds and the lists of feeds.
+    gzfiles = [r for r in files if r.endswith(".gz")]
+    jsonfeeds = [r for r in files if r.endswith(".json") and not r.startswith(DISCOVERY + "/")]
+    listfiles = [r for r in files if r.startswith(DISCOVERY + "/") and not r.endswith(".gz")]
+    files = [r for r in files if r not in gzfiles and r not in jsonfeeds and r not in listfiles]
     for rel in files:
         base, ext = os.path.splitext(rel)
         fmt = {".xml": "atom", ".rss": "rss"}.get(ext)
@@ -950,7 +969,285 @@ def check_all(rep, tmp, feedd, gen, rng, jing, feedparser, pre_site, pre_out):
 
     # --- newsboat ---------------------------------------------------------------------------
     rep.group(*newsboat_checks(tmp, out, feeds, by_cat))
+
+    # --- the other files: gzip, JSON Feed, the lists of feeds --------------------------------
+    if pre_site is None:
+        rep.group(*gzip_checks(out, gzfiles, files + jsonfeeds + listfiles))
+        rep.group(*jsonfeed_checks(out, jsonfeeds, feeds, parsed))
+        rep.group(*jsonfeed_reader_checks(tmp, out, jsonfeeds, feeds, parsed))
+        rep.group(*discovery_checks(out, listfiles, feeds, parsed, jsonfeeds))
     return 0
+
+
+def gzip_checks(out, gzfiles, plain):
+    """Every file has a .gz beside it holding its bytes, dated as it is."""
+    import gzip
+    problems = []
+    for rel in plain:
+        if rel + ".gz" not in gzfiles:
+            problems.append("%s: no %s.gz beside it" % (rel, rel))
+            continue
+        p = os.path.join(out, rel)
+        with open(p, "rb") as f, open(p + ".gz", "rb") as g:
+            if gzip.decompress(g.read()) != f.read():
+                problems.append("%s.gz: does not hold the bytes of %s" % (rel, rel))
+        if os.stat(p + ".gz").st_mtime_ns != os.stat(p).st_mtime_ns:
+            problems.append("%s.gz: not dated as %s" % (rel, rel))
+    for rel in gzfiles:
+        if rel[:-3] not in plain:
+            problems.append("%s: no file beside it" % rel)
+    return ("gzip", problems, "%d .gz files, each the gzip of its file, with its mtime" % len(gzfiles))
+
+
+RFC3339_FULL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def json_problems(rel, doc):
+    """What JSON Feed 1.1 requires of the document (and the types of what it may hold)."""
+    p = []
+    if not isinstance(doc, dict):
+        return ["%s: not a JSON object" % rel]
+    if doc.get("version") != "https://jsonfeed.org/version/1.1":
+        p.append("%s: version %r, expected https://jsonfeed.org/version/1.1" % (rel, doc.get("version")))
+    if not isinstance(doc.get("title"), str) or not doc["title"]:
+        p.append("%s: no title (required)" % rel)
+    if not isinstance(doc.get("items"), list):
+        return p + ["%s: no items array (required)" % rel]
+    for key in ("home_page_url", "feed_url", "description", "language"):
+        if key in doc and not isinstance(doc[key], str):
+            p.append("%s: %s is not a string" % (rel, key))
+    for a in doc.get("authors", []):
+        if not isinstance(a, dict) or not (a.get("name") or a.get("url") or a.get("avatar")):
+            p.append("%s: author %r has none of name, url, avatar" % (rel, a))
+    for i, it in enumerate(doc["items"], 1):
+        where = "%s: item %d" % (rel, i)
+        if not isinstance(it.get("id"), str) or not it["id"]:
+            p.append("%s: no id (required, a string)" % where)
+        if not isinstance(it.get("content_html"), str) and not isinstance(it.get("content_text"), str):
+            p.append("%s: neither content_html nor content_text (one is required)" % where)
+        for key in ("date_published", "date_modified"):
+            if key in it and not RFC3339_FULL.match(it[key]):
+                p.append("%s: %s %r is not RFC 3339" % (where, key, it[key]))
+        if "tags" in it and not all(isinstance(t, str) for t in it["tags"]):
+            p.append("%s: tags are not strings" % where)
+        for key in ("url", "title", "summary", "image", "language"):
+            if key in it and not isinstance(it[key], str):
+                p.append("%s: %s is not a string" % (where, key))
+    return p
+
+
+def jsonfeed_checks(out, jsonfeeds, feeds, parsed):
+    """Each JSON Feed against the spec's required fields, and against its Atom feed: the same
+    entries, ids, dates, titles, links, authors and tags."""
+    problems = []
+    atoms = {r for r, f in feeds.items() if f["fmt"] == "atom"}
+    for rel in sorted(atoms):
+        if rel[:-4] + ".json" not in jsonfeeds:
+            problems.append("%s: no JSON Feed beside it" % rel)
+    for rel in jsonfeeds:
+        try:
+            with open(os.path.join(out, rel), "rb") as f:
+                doc = json.loads(f.read().decode("utf-8"))
+        except ValueError as e:
+            problems.append("%s: not JSON: %s" % (rel, e))
+            continue
+        problems += json_problems(rel, doc)
+        atom = rel[:-5] + ".xml"
+        if atom not in parsed or not isinstance(doc.get("items"), list):
+            problems.append("%s: no Atom feed %s to compare with" % (rel, atom))
+            continue
+        a = parsed[atom]
+        selfs = [l.get("href") for l in a.feed.get("links", []) if l.get("rel") == "self"]
+        if selfs and doc.get("feed_url") != selfs[0][:-4] + ".json":
+            problems.append("%s: feed_url %r, expected %r" % (rel, doc.get("feed_url"), selfs[0][:-4] + ".json"))
+        if doc.get("title") != a.feed.get("title"):
+            problems.append("%s: title %r, the Atom feed's is %r" % (rel, doc.get("title"), a.feed.get("title")))
+        if doc.get("language") != "zh-CN":
+            problems.append("%s: language %r, expected the site's zh-CN" % (rel, doc.get("language")))
+        if len(doc["items"]) != len(a.entries):
+            problems.append("%s: %d items, the Atom feed has %d" % (rel, len(doc["items"]), len(a.entries)))
+            continue
+        for i, (it, e) in enumerate(zip(doc["items"], a.entries), 1):
+            where = "%s: item %d" % (rel, i)
+            if it.get("id") != e.get("id"):
+                problems.append("%s: id %r, Atom's %r" % (where, it.get("id"), e.get("id")))
+            if it.get("url") != e.get("link"):
+                problems.append("%s: url %r, Atom's %r" % (where, it.get("url"), e.get("link")))
+            if it.get("title") != html.unescape(e.get("title_detail", {}).get("value", "")) and \
+                    it.get("title") != e.get("title"):
+                problems.append("%s: title %r, Atom's %r" % (where, it.get("title"), e.get("title")))
+            for key, akey in (("date_published", "published_parsed"), ("date_modified", "updated_parsed")):
+                got = it.get(key)
+                if got and struct_ts(e.get(akey)) != calendar.timegm(
+                        dt.datetime.fromisoformat(got).utctimetuple()):
+                    problems.append("%s: %s %s differs from Atom's" % (where, key, got))
+            terms = [t.get("term") for t in e.get("tags", []) or []]
+            if (it.get("tags") or []) != terms:
+                problems.append("%s: tags %r, Atom's categories %r" % (where, it.get("tags"), terms))
+            names = [x.get("name") for x in it.get("authors", [])]
+            anames = [x.get("name") for x in e.get("authors", []) if x.get("name")]
+            if names != anames:
+                problems.append("%s: authors %r, Atom's %r" % (where, names, anames))
+            content = [c.get("value") for c in e.get("content", [])]
+            if content and it.get("content_html") != content[0]:
+                problems.append("%s: content_html differs from Atom's content" % where)
+            summary = e.get("summary_detail", {}).get("value")
+            if summary and summary != e.get("content", [{}])[0].get("value") and \
+                    it.get("summary") != summary and "&lt;" not in summary:
+                problems.append("%s: summary %r, Atom's %r" % (where, it.get("summary"), summary))
+    return ("jsonfeed", problems, "%d JSON Feeds: the spec's required fields and types, and the entries, "
+            "ids, dates, titles, links, tags, authors and content of their Atom feeds" % len(jsonfeeds))
+
+
+def jsonfeed_reader_checks(tmp, out, jsonfeeds, feeds, parsed):
+    """gofeed, a feed-reading library in Debian that reads JSON Feed (Debian 12's feedparser,
+    6.0.10, does not), reads every JSON Feed with the ids of its Atom feed."""
+    from feeddtest import jsonfeed_reader, read_with_gofeed
+    reader, why = jsonfeed_reader(tmp)
+    if reader is None:
+        return ("jsonfeed-reader", [], "not run: %s" % why)
+    got = read_with_gofeed(reader, [os.path.join(out, r) for r in jsonfeeds])
+    problems = []
+    for rel in jsonfeeds:
+        g = got[os.path.join(out, rel)]
+        if g.get("error"):
+            problems.append("%s: gofeed: %s" % (rel, g["error"]))
+            continue
+        if g.get("type") != "json" or not g.get("version", "").endswith("/1.1"):
+            problems.append("%s: gofeed reads it as %r %r" % (rel, g.get("type"), g.get("version")))
+        ids = [e.get("id") for e in parsed[rel[:-5] + ".xml"].entries]
+        if [i["id"] for i in g["items"]] != ids:
+            problems.append("%s: gofeed's item ids differ from the Atom feed's" % rel)
+    return ("jsonfeed-reader", problems, "gofeed (golang-github-mmcdole-gofeed-dev) read %d JSON Feeds "
+            "as JSON Feed 1.1 with the Atom feeds' ids" % len(jsonfeeds))
+
+
+class _PageParser(__import__("html.parser").parser.HTMLParser):
+    """Checks that the page's elements nest, and gathers its rows and links."""
+    VOID = {"meta", "link", "input", "br", "img", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.rows, self.links, self.doctype = [], [], [], [], None
+
+    def handle_decl(self, decl):
+        self.doctype = decl
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "data-name" in a:
+            self.rows.append(a["data-name"])
+        if tag == "a" and a.get("type", "").endswith(("+xml", "+json")):
+            self.links.append(a["href"])
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append("</%s> closes <%s>" % (tag, self.stack[-1] if self.stack else "nothing"))
+        else:
+            self.stack.pop()
+
+
+def discovery_checks(out, listfiles, feeds, parsed, jsonfeeds):
+    """The lists of feeds: index.json against the feeds, OPML 2.0 well-formed with every feed
+    and its required attributes, the HTML page parsed with a row and links to existing files per
+    feed, the autodiscovery lines of every feed."""
+    problems = []
+    want = {DISCOVERY + "/" + n for n in ("index.html", "index.json", "feeds.opml", "autodiscovery.json")}
+    if set(listfiles) != want:
+        problems.append("feeds/ holds %s, expected %s" % (sorted(listfiles), sorted(want)))
+        return ("discovery", problems, "")
+    with open(os.path.join(out, DISCOVERY, "index.json"), "rb") as f:
+        index = json.loads(f.read().decode("utf-8"))
+    atom_of = {}
+    for fd in index["feeds"]:
+        for fmt in ("atom", "rss", "json"):
+            rel = fd["files"].get(fmt)
+            if rel is None or not os.path.exists(os.path.join(out, rel)):
+                problems.append("index.json: %s %r: %s file %r missing" % (fd["kind"], fd["name"], fmt, rel))
+        rel = fd["files"]["atom"]
+        atom_of[fd["urls"]["atom"]] = rel
+        f = feeds.get(rel)
+        if f is None:
+            problems.append("index.json lists %r, not a feed" % rel)
+            continue
+        if (fd["kind"], fd["name"] or "") != (f["kind"], f["name"]):
+            problems.append("index.json: %s is %s %r, expected %s %r" % (rel, fd["kind"], fd["name"], f["kind"], f["name"]))
+        if fd["posts"] != len(f["posts"]) or fd["entries"] != len(parsed[rel].entries):
+            problems.append("index.json: %s: %d posts, %d entries; expected %d and %d" % (
+                rel, fd["posts"], fd["entries"], len(f["posts"]), len(parsed[rel].entries)))
+        newest = max(p.ts for p in f["posts"])
+        if calendar.timegm(dt.datetime.fromisoformat(fd["newest"]).utctimetuple()) != newest:
+            problems.append("index.json: %s: newest %s, expected %s" % (rel, fd["newest"], fmt_ts(newest)))
+    atoms = {r for r, f in feeds.items() if f["fmt"] == "atom"}
+    if set(atom_of.values()) != atoms:
+        problems.append("index.json lists %d feeds, there are %d" % (len(atom_of), len(atoms)))
+
+    r = run(["xmllint", "--noout", "--nonet", os.path.join(out, DISCOVERY, "feeds.opml")])
+    if r.returncode != 0:
+        problems.append("feeds.opml: not well-formed: %s" % first_lines(r.stderr))
+    else:
+        root = ET.parse(os.path.join(out, DISCOVERY, "feeds.opml")).getroot()
+        if root.tag != "opml" or root.get("version") != "2.0" or root.find("head/title") is None \
+                or root.find("body") is None:
+            problems.append("feeds.opml: not <opml version=\"2.0\"> with head/title and body")
+        groups = [g.get("text") for g in root.findall("body/outline")]
+        if groups != ["Site", "Categories", "Tags"]:
+            problems.append("feeds.opml: groups %r, expected Site, Categories, Tags" % groups)
+        urls = []
+        for o in root.iter("outline"):
+            if o.get("xmlUrl") is None:
+                if not o.get("text"):
+                    problems.append("feeds.opml: a group outline without text")
+                continue
+            for attr in ("type", "text", "title", "htmlUrl"):
+                if not o.get(attr):
+                    problems.append("feeds.opml: outline %s has no %s" % (o.get("xmlUrl"), attr))
+            if o.get("type") != "rss":
+                problems.append("feeds.opml: outline %s has type %r" % (o.get("xmlUrl"), o.get("type")))
+            urls.append(o.get("xmlUrl"))
+            rel = atom_of.get(o.get("xmlUrl"))
+            if rel is not None and o.get("title") != parsed[rel].feed.get("title"):
+                problems.append("feeds.opml: %s titled %r, the feed %r" % (rel, o.get("title"),
+                                                                         parsed[rel].feed.get("title")))
+        if sorted(urls) != sorted(atom_of):
+            problems.append("feeds.opml: %d xmlUrls, not the %d Atom feeds' URLs" % (len(urls), len(atom_of)))
+
+    pp = _PageParser()
+    with open(os.path.join(out, DISCOVERY, "index.html"), "rb") as f:
+        pp.feed(f.read().decode("utf-8"))
+    pp.close()
+    problems += ["index.html: " + x for x in pp.problems[:5]]
+    if pp.stack:
+        problems.append("index.html: unclosed %s" % pp.stack)
+    if (pp.doctype or "").lower() != "doctype html":
+        problems.append("index.html: doctype %r" % pp.doctype)
+    if len(pp.rows) != len(index["feeds"]):
+        problems.append("index.html: %d rows, %d feeds" % (len(pp.rows), len(index["feeds"])))
+    for href in pp.links:
+        rel = os.path.normpath(os.path.join(DISCOVERY, urllib.parse.unquote(href)))
+        if not os.path.exists(os.path.join(out, rel)):
+            problems.append("index.html: link %r leads to no file (%s)" % (href, rel))
+    if len(pp.links) != 3 * len(index["feeds"]):
+        problems.append("index.html: %d subscribe links, expected 3 per feed" % len(pp.links))
+
+    with open(os.path.join(out, DISCOVERY, "autodiscovery.json"), "rb") as f:
+        head = json.loads(f.read().decode("utf-8"))
+    lines = [head.get("site", "")] + list(head.get("categories", {}).values()) + \
+        list(head.get("tags", {}).values())
+    if len(lines) != len(index["feeds"]):
+        problems.append("autodiscovery.json: %d feeds, %d in the index" % (len(lines), len(index["feeds"])))
+    for text in lines:
+        links = re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]*)" href="([^"]+)">', text)
+        if len(links) != 3 or len(text.strip().split("\n")) != 3:
+            problems.append("autodiscovery.json: not three <link> lines: %r" % text[:200])
+        for mime, title, href in links:
+            if mime == "application/atom+xml" and html.unescape(href) not in atom_of:
+                problems.append("autodiscovery.json: %s is no feed's Atom URL" % href)
+    return ("discovery", problems, "index.json (%d feeds: files, counts, newest dates), feeds.opml "
+            "(OPML 2.0, grouped, required attributes), index.html (parses, a row and three links "
+            "per feed), autodiscovery.json (three <link> lines per feed)" % len(index["feeds"]))
 
 
 def feeds_fmt(rel):

@@ -848,8 +848,10 @@ class WatchTest:
         after = stamps(self.out)
         allowed = {"feed/wbarrier.xml", "feed/wbarrier.rss", "feed/by_tag/wbarrier.xml",
                    "feed/by_tag/wbarrier.rss", ".feedd/manifest"}
+        # The lists of feeds (feeds/) name the barrier's new feeds.
         changed = sorted(k for k in set(before) | set(after)
-                         if k not in allowed and before.get(k) != after.get(k))
+                         if k not in allowed and not k.startswith("feeds/") and
+                         before.get(k) != after.get(k))
         os.unlink(bar)
         if changed:
             raise Fail("SIGUSR1 without changes rewrote %d file(s): %s" % (len(changed), ", ".join(changed[:6])))

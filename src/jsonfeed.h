@@ -1,0 +1,33 @@
+/*
+ * Rendering one feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)
+ * with jansson: the same entries, ids, dates, authors, summaries, content
+ * and tags as its Atom feed.  Every string goes through jansson's encoder,
+ * so no post can break the document; the same input gives the same bytes.
+ */
+#ifndef FEEDD_JSONFEED_H
+#define FEEDD_JSONFEED_H
+
+#include "buf.h"
+#include "config.h"
+#include "index.h"
+#include "rcache.h"
+
+/* The JSON Feed version this module writes. */
+#define JSONFEED_VERSION	"https://jsonfeed.org/version/1.1"
+
+/*
+ * Render the newest posts_limit posts of feed, entries[i] being the body
+ * of feed->posts[i]; selfpath is the file's path in the output folder.
+ * Appends to out; returns 0, or -1 if jansson failed.
+ */
+int	jsonfeed_render(const struct config *, const struct feed *,
+	    const char *selfpath, const struct rendered *const *entries,
+	    struct buf *out);
+
+/*
+ * XML-escaped text as rcache keeps it back to what it stands for: the
+ * inverse of its escaping of '&', '<', '>' and CR (new string).
+ */
+char	*jsonfeed_unescape(const char *);
+
+#endif
