@@ -112,7 +112,7 @@ static int	start_site(struct daemon *, struct index *, struct config *,
 		    struct outdir *);
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
-static void	save_index(struct daemon *);
+static void	save_caches(struct daemon *);
 static void	push_changes(struct daemon *);
 static void	ping(struct daemon *, const char *);
 static void	ping_if_newer(const char *, void *);
@@ -423,17 +423,20 @@ save_ids(struct daemon *d)
 }
 
 /*
- * Save the persistent post index, so that the next start reads only the
- * posts changed meanwhile.  It costs a pass over every post: done when
- * the site is loaded (if any post was read) and at a clean stop, not at
- * every change.
+ * Save the persistent post index and the feeds' signatures, so that the
+ * next start reads only the posts changed meanwhile and renders only the
+ * feeds they are in.  It costs a pass over every post: done when the
+ * site is loaded (if any post was read) and at a clean stop, not at
+ * every change.  Out of date after a crash, they cost renderings and
+ * reads, never a wrong feed.
  */
 static void
-save_index(struct daemon *d)
+save_caches(struct daemon *d)
 {
 	if (pindex_save(d->pi, d->idx) != 0)
 		log_warn("%s/%s/posts: cannot save the post index",
 		    d->cfg->output_dir, OUTDIR_STATE);
+	publish_save_signatures(d->pub);
 }
 
 /* Tell on_publish and the WebSub hubs of the files a publish changed. */
@@ -566,7 +569,7 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	websub_free(d->ws);
 	d->ws = websub_create(cfg, out);
 	publish_all(d);
-	save_index(d);
+	save_caches(d);
 	if (d->ws != NULL && websub_saved_ns(d->ws) != -1) {
 		publish_foreach_file(d->pub, ping_if_newer, d);
 		websub_run(d->ws);
@@ -923,7 +926,7 @@ daemon_run(const struct config_overrides *ov)
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
-	save_index(&d);
+	save_caches(&d);
 	hook_finish(d.hook);
 	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");

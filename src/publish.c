@@ -12,6 +12,7 @@
 #include "discovery.h"
 #include "feedname.h"
 #include "feedwrite.h"
+#include "fsig.h"
 #include "gzfile.h"
 #include "liquidpost.h"
 #include "log.h"
@@ -51,6 +52,7 @@ struct publisher {
 	struct strmap	*contested;	/* paths two feeds map to */
 	struct strmap	*folders;	/* folders of owned files ("" too) */
 	struct rcache	*cache;		/* rendered bodies */
+	struct fsig	*sigs;		/* what each file was rendered from */
 	struct liquidpost lp;		/* Liquid in bodies */
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
@@ -64,6 +66,8 @@ struct job {
 	char		*rel;		/* path in the output folder */
 	int		 rc;		/* outdir_batch_add's, or -1 */
 	int		 err;		/* errno of a failed write, 0 for libxml2 */
+	uint64_t	 sig;		/* fsig_of the feed */
+	int		 stable;	/* every entry made from its file alone */
 };
 
 /* The feed files of one publish, shared out between threads. */
@@ -73,6 +77,7 @@ struct render_work {
 	struct job	*jobs;
 	size_t		 n;
 	struct outdir_batch *batches[PARALLEL_MAX]; /* one per range */
+	struct strmap	*failed;	/* files that could not be put in place */
 };
 
 /* Feed files below this many are rendered by the calling thread alone. */
@@ -189,6 +194,7 @@ publish_create(const struct config *cfg, struct outdir *out,
 	pub->folders = strmap_create();
 	strmap_put(pub->folders, "", pub);
 	pub->cache = rcache_create(RCACHE_BUDGET);
+	pub->sigs = fsig_open(cfg, out);
 	read_manifest(pub);
 	remove_stale_temps(pub);
 	return (pub);
@@ -222,6 +228,7 @@ publish_free(struct publisher *pub)
 	strmap_free(pub->contested);
 	strmap_free(pub->folders);
 	rcache_free(pub->cache);
+	fsig_free(pub->sigs);
 	liquidpost_free(&pub->lp);
 	buf_free(&pub->listed);
 	free(pub);
@@ -233,6 +240,7 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 {
 	struct owner	*o;
 
+	fsig_drop(pub->sigs, rel);
 	if (outdir_remove(pub->out, rel) == 0) {
 		st->removed++;
 		if (st->changed != NULL)
@@ -405,9 +413,13 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 	entries = xcalloc(limit, sizeof *entries);
 	for (i = begin; i < end; i++) {
 		job = &w->jobs[i];
-		for (k = 0; k < job->feed->nposts && k < limit; k++)
+		job->stable = 1;
+		for (k = 0; k < job->feed->nposts && k < limit; k++) {
 			entries[k] = rcache_peek(w->pub->cache,
 			    job->feed->posts[k]);
+			if (entries[k] == NULL || !entries[k]->stable)
+				job->stable = 0;
+		}
 		buf_reset(&out);
 		if (feedwrite_render(cfg, job->feed, job->format, job->rel,
 		    entries, &out) != 0) {
@@ -515,6 +527,7 @@ write_done(const char *rel, int err, void *arg)
 			strmap_put(w->st->changed, rel, w);
 		return;
 	}
+	strmap_put(w->failed, rel, w);
 	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
 	    err == ELOOP || err == ENOTDIR ? "a symbolic link or a file is "
 	    "in the way" : strerror(err));
@@ -547,16 +560,19 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
 	    FORMAT_JSON };
 	struct render_work w;
+	struct outdir_batch *probe = outdir_batch_create(pub->out);
 	struct post	**needed;
 	struct job	*job;
 	struct feed	*f;
 	struct owner	*o;
 	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
-	char		*rel, *gzrel;
+	char		*rel, *gzrel, *gz;
+	int		 render;
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
+	w.failed = strmap_create();
 	/* At most a file per format, and its first posts_limit posts. */
 	w.jobs = xcalloc(3 * n + 1, sizeof *w.jobs);
 	for (i = 0; i < n; i++)
@@ -567,6 +583,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 		f = feeds[i];
 		if (!feed_wanted(pub->cfg, f))
 			continue;
+		render = 0;
 		for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
 			if (!(pub->cfg->formats & formats[k]))
 				continue;
@@ -596,12 +613,22 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 				continue;
 			}
 			free(gzrel);
-			job = &w.jobs[w.n++];
+			job = &w.jobs[w.n];
 			job->feed = f;
 			job->format = formats[k];
 			job->rel = rel;
+			/* Rendered from the same as the file on disk: the
+			 * bytes are the same, and no body is read. */
+			job->sig = fsig_of(pub->sigs, f, formats[k], rel);
+			if (fsig_unchanged(pub->sigs, probe, rel, job->sig)) {
+				st->unchanged++;
+				free(rel);
+				continue;
+			}
+			w.n++;
+			render = 1;
 		}
-		for (k = 0; k < f->nposts && k < limit; k++)
+		for (k = 0; render && k < f->nposts && k < limit; k++)
 			needed[nneeded++] = f->posts[k];
 	}
 	rcache_prepare(pub->cache, pub->cfg, &pub->lp, needed, nneeded);
@@ -621,12 +648,26 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 			write_done(job->rel, job->err, &w);
 		else if (job->rc == 0)
 			st->unchanged++;
-		free(job->rel);
 	}
 	for (i = 0; i < PARALLEL_MAX; i++) {
 		outdir_batch_commit(w.batches[i], write_done, &w);
 		outdir_batch_free(w.batches[i]);
 	}
+	/* What each file in place was rendered from. */
+	for (i = 0; i < w.n; i++) {
+		job = &w.jobs[i];
+		gz = gzfile_path(job->rel);
+		if (job->rc == -1 || strmap_get(w.failed, job->rel) != NULL ||
+		    strmap_get(w.failed, gz) != NULL)
+			fsig_drop(pub->sigs, job->rel);
+		else
+			fsig_set(pub->sigs, probe, job->rel, job->sig,
+			    job->stable);
+		free(gz);
+		free(job->rel);
+	}
+	outdir_batch_free(probe);
+	strmap_free(w.failed);
 	free(w.jobs);
 	rcache_trim(pub->cache);
 	publish_discovery(pub, st);
@@ -649,7 +690,8 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	struct owner	*o;
 	struct buf	 out = BUF_INIT;
 	size_t		 n, m = 0, i, k, limit = (size_t)cfg->posts_limit;
-	char		*rel, *gzrel;
+	char		*rel, *gzrel, *rels[DISCOVERY_NFILES];
+	uint64_t	 sig;
 	int		 rc, err, any, same;
 
 	if (cfg->discovery_dir == NULL)
@@ -715,29 +757,46 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	}
 	buf_reset(&pub->listed);
 	buf_add(&pub->listed, out.data, out.len);
+	/* Across runs, the files' signatures tell the same (fsig.h). */
+	sig = fsig_of_data(pub->sigs, out.data, out.len);
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
+	w.failed = strmap_create();
 	batch = outdir_batch_create(pub->out);
 	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
-		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
+		xasprintf(&rels[i], "%s/%s", cfg->discovery_dir,
 		    discovery_name((enum discovery_file)i));
+		rel = rels[i];
 		buf_reset(&out);
 		err = 0;
-		if (discovery_render(cfg, (enum discovery_file)i, list, m,
-		    &out) != 0)
+		if (fsig_unchanged(pub->sigs, batch, rel, sig))
+			st->unchanged++;
+		else if (discovery_render(cfg, (enum discovery_file)i, list,
+		    m, &out) != 0) {
 			failure(st, "cannot render %s/%s: libxml2 or jansson "
 			    "failed", outdir_path(pub->out), rel);
-		else if ((rc = stage_file(batch, cfg, rel, out.data, out.len,
+			strmap_put(w.failed, rel, pub);
+		} else if ((rc = stage_file(batch, cfg, rel, out.data, out.len,
 		    &err)) == -1)
 			write_done(rel, err, &w);
 		else if (rc == 0)
 			st->unchanged++;
-		free(rel);
 	}
 	outdir_batch_commit(batch, write_done, &w);
+	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
+		gzrel = gzfile_path(rels[i]);
+		if (strmap_get(w.failed, rels[i]) != NULL ||
+		    strmap_get(w.failed, gzrel) != NULL)
+			fsig_drop(pub->sigs, rels[i]);
+		else
+			fsig_set(pub->sigs, batch, rels[i], sig, 1);
+		free(gzrel);
+		free(rels[i]);
+	}
 	outdir_batch_free(batch);
+	strmap_free(w.failed);
 	buf_free(&out);
 	for (i = 0; i < m; i++) {
 		for (k = 0; k < DISCOVERY_NFORMATS; k++)
@@ -812,6 +871,7 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	while (strmap_next(pub->previous, &pos, &key, &value)) {
 		if (strmap_get(pub->owners, key) != NULL)
 			continue;
+		fsig_drop(pub->sigs, key);
 		if (outdir_remove(pub->out, key) == 0) {
 			st->removed++;
 			if (st->changed != NULL)
@@ -824,4 +884,17 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	pub->previous = strmap_create();
 	pub->manifest_dirty = 1;
 	publish_save_manifest(pub, st);
+	publish_save_signatures(pub);
+}
+
+/*
+ * Save what each feed file was rendered from, if that changed.  Only a
+ * cache: a failure (the manifest's is reported) costs renderings later.
+ */
+void
+publish_save_signatures(struct publisher *pub)
+{
+	if (fsig_save(pub->sigs) != 0)
+		log_debug("%s/%s/feeds: cannot save the feeds' signatures: %s",
+		    outdir_path(pub->out), OUTDIR_STATE, strerror(errno));
 }

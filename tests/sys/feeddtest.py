@@ -81,7 +81,8 @@ STATE = ".feedd"                    # feedd's own folder in the output folder
 MANIFEST = STATE + "/manifest"
 IDS = STATE + "/ids"                # the entry ids kept across renames
 PINDEX = STATE + "/posts"           # the persistent post index
-CACHES = {PINDEX}
+FSIG = STATE + "/feeds"             # what each feed file was rendered from
+CACHES = {PINDEX, FSIG}
 
 
 def is_state(rel):
