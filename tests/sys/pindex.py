@@ -18,6 +18,9 @@ Cases, each through the real binary:
                (a tmpfs; needs root): every post read again
   daemon       a stopped daemon saves the index; a post edited while it was stopped is the
                only one its next start reads; a start with nothing changed reads none
+  feeds        the feeds' signatures (.feedd/feeds) never keep a wrong file: a feed edited
+               behind feedd's back (same size, its mtime put back) is written again, and a
+               post whose Liquid includes a file shows that file's change
 
 Environment: FEEDD (the binary).  Exit 0 pass, 1 fail, 77 skip (no inotify).  Options:
 --keep (keep the temporary folder), --only NAME,NAME.
@@ -265,8 +268,40 @@ def case_daemon(c):
     expect(d.stop() == 0, "the daemon did not stop cleanly")
 
 
+def case_feeds(c):
+    posts = dict(POSTS)
+    posts["2024-03-07-liquid.md"] = post("Liquid", "lq", 7).replace(
+        "Body of Liquid.", "Say {% include note.html %} here.")
+    site = c.site("site", CONFIG, posts)
+    os.makedirs(os.path.join(site, "_includes"))
+    write(os.path.join(site, "_includes", "note.html"), "first-note")
+    out = c.path("out")
+    settle(site)
+    build(c, site, out)
+    build(c, site, out)
+    feed = os.path.join(out, "feed", "news.xml")
+    with open(feed, "rb") as f:
+        good = f.read()
+    st = os.stat(feed)
+    bad = good.replace(b"Alpha", b"Omega")
+    expect(len(bad) == len(good) and bad != good, "no title to edit in %s" % feed)
+    with open(feed, "r+b") as f:
+        f.write(bad)
+    os.utime(feed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _, _, _, err = build(c, site, out)
+    with open(feed, "rb") as f:
+        expect(f.read() == good, "a feed edited behind feedd's back was not written again")
+    expect(" 1 files written" in err, "one file should have been written: %s" % err[-300:])
+    write(os.path.join(site, "_includes", "note.html"), "second-note")
+    build(c, site, out)
+    with open(os.path.join(out, "feed", "lq.xml"), encoding="utf-8") as f:
+        expect("second-note" in f.read(), "the included file's change is not in the Liquid post's feed")
+    same_as_fresh(c, site, out)
+
+
 CASES = [("unchanged", case_unchanged), ("recent", case_recent), ("config", case_config),
-         ("damaged", case_damaged), ("device", case_device), ("daemon", case_daemon)]
+         ("damaged", case_damaged), ("device", case_device), ("daemon", case_daemon),
+         ("feeds", case_feeds)]
 
 
 def main():
