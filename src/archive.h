@@ -18,14 +18,6 @@
 
 #include "index.h"
 
-enum archive_period {
-	ARCHIVE_NONE,
-	ARCHIVE_DAY,
-	ARCHIVE_WEEK,		/* ISO 8601 weeks */
-	ARCHIVE_MONTH,
-	ARCHIVE_YEAR,
-};
-
 /* Posts of one archive document: feed->posts[first .. first + count). */
 struct archive_page {
 	size_t		 first;

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "outdir.h"
 #include "permalink.h"
+#include "sandbox.h"
 #include "sitedata.h"
 #include "text.h"
 #include "url.h"
@@ -57,6 +58,8 @@ static void	set_feed_path(struct config_reader *, char **, yaml_node_t *,
 		    const char *, const char *, int);
 static char	*normalise_path(const char *);
 static const char *check_feed_path(const char *, int);
+static void	set_archive(struct config_reader *, struct config *,
+		    yaml_node_t *);
 static void	apply_websub(struct config_reader *, struct config *,
 		    yaml_node_t *);
 static void	set_admin_only(struct config_reader *, char **,
@@ -433,6 +436,38 @@ apply_feed(struct config_reader *r, struct config *cfg, yaml_node_t *feed)
 	}
 }
 
+/* feedd.archive: false, true (monthly), or the period of a page. */
+static void
+set_archive(struct config_reader *r, struct config *cfg, yaml_node_t *node)
+{
+	static const struct {
+		const char		*name;
+		enum archive_period	 period;
+	} periods[] = {
+		{ "daily", ARCHIVE_DAY }, { "weekly", ARCHIVE_WEEK },
+		{ "monthly", ARCHIVE_MONTH }, { "yearly", ARCHIVE_YEAR },
+	};
+	const char	*v;
+	size_t		 i;
+	int		 b;
+
+	if (node == NULL)
+		return;
+	if ((b = yamlu_bool(node)) != -1) {
+		cfg->archive = b ? ARCHIVE_MONTH : ARCHIVE_NONE;
+		return;
+	}
+	v = yamlu_scalar(node);
+	for (i = 0; v != NULL && i < sizeof periods / sizeof periods[0]; i++) {
+		if (strcmp(v, periods[i].name) == 0) {
+			cfg->archive = periods[i].period;
+			return;
+		}
+	}
+	reader_error(r, node, "feedd.archive must be false, true, daily, "
+	    "weekly, monthly or yearly");
+}
+
 /*
  * feedd.websub: the hubs to ping (they reach the network: the -c file
  * alone may name them), how many topics go in one request, and how long
@@ -473,7 +508,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 {
 	static const char *const known[] = { "site", "output", "formats",
 	    "categories", "tags", "category_path", "tag_path", "debounce_ms",
-	    "gzip", "discovery", "on_publish", "websub", NULL };
+	    "gzip", "discovery", "archive", "on_publish", "websub", NULL };
 	yaml_node_pair_t *pair;
 	yaml_node_t	*k, *formats, *node;
 	char		**list = NULL, **f;
@@ -508,6 +543,7 @@ apply_feedd(struct config_reader *r, struct config *cfg, yaml_node_t *blk)
 	if (!r->admin)
 		set_admin_only(r, NULL, yamlu_get(r->doc, blk, "site"),
 		    "feedd.site");
+	set_archive(r, cfg, yamlu_get(r->doc, blk, "archive"));
 	/* Runs a program: the administrator's choice alone. */
 	set_admin_only(r, &cfg->on_publish, yamlu_get(r->doc, blk,
 	    "on_publish"), "feedd.on_publish");
@@ -851,8 +887,9 @@ config_load(const struct config_overrides *ov, char **errors,
 	yaml_document_t	*extra, *site;
 	yaml_node_t	*root, *node;
 	int		 have_extra = 0, have_site = 0;
-	char		*site_file, *dir;
+	char		*site_file, *dir, *p;
 	struct stat	 st;
+	int		 err;
 
 	set_defaults(cfg);
 	r.errors = &errbuf;
@@ -878,11 +915,16 @@ config_load(const struct config_overrides *ov, char **errors,
 		free(dir);
 	} else
 		cfg->site_dir = xstrdup(".");
+	dir = absolute_path(cfg->site_dir);
+	cfg->site_path = fileio_normalise(dir);
+	free(dir);
 
-	if (stat(cfg->site_dir, &st) != 0)
-		buf_addf(&errbuf, "%s: cannot open the site folder: %s\n",
-		    cfg->site_dir, strerror(errno));
-	else if (!S_ISDIR(st.st_mode))
+	if (stat(cfg->site_dir, &st) != 0) {
+		err = errno;
+		buf_addf(&errbuf, "%s: cannot open the site folder: %s%s\n",
+		    cfg->site_dir, strerror(err),
+		    sandbox_hint(cfg->site_path, err, 0));
+	} else if (!S_ISDIR(st.st_mode))
 		buf_addf(&errbuf, "%s: the site must be a folder\n",
 		    cfg->site_dir);
 	else {
@@ -931,10 +973,18 @@ config_load(const struct config_overrides *ov, char **errors,
 	finish(cfg, &errbuf, &warnbuf);
 	/* -o is the user's path, relative to where feedd was started. */
 	if (ov->output_dir != NULL) {
-		free(cfg->output_dir);
 		dir = absolute_path(ov->output_dir);
-		cfg->output_dir = fileio_normalise(dir);
+		p = fileio_normalise(dir);
 		free(dir);
+		/* Under systemd the unit gives -o: say that feedd.output
+		 * is not what counts, rather than write elsewhere. */
+		if (cfg->output_origin != NULL && strcmp(p,
+		    cfg->output_dir) != 0)
+			buf_addf(&warnbuf, "%s is %s, but feeds go to %s, given "
+			    "by -o (as the systemd units give it)\n",
+			    cfg->output_origin, cfg->output_dir, p);
+		free(cfg->output_dir);
+		cfg->output_dir = p;
 		free(cfg->output_origin);
 		cfg->output_origin = xstrdup("-o");
 	}
@@ -994,6 +1044,7 @@ config_free(struct config *cfg)
 	if (cfg == NULL)
 		return;
 	free(cfg->site_dir);
+	free(cfg->site_path);
 	defaults_free(cfg->defaults);
 	sitedata_free(cfg->data);
 	free(cfg->collection_permalink);

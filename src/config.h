@@ -26,8 +26,19 @@ struct author {
 	char	*uri;
 };
 
+/* feedd.archive: the period of RFC 5005 archive pages (archive.h). */
+enum archive_period {
+	ARCHIVE_NONE,
+	ARCHIVE_DAY,
+	ARCHIVE_WEEK,		/* ISO 8601 weeks */
+	ARCHIVE_MONTH,
+	ARCHIVE_YEAR,
+};
+
 struct config {
-	char		*site_dir;	/* the Jekyll site root */
+	char		*site_dir;	/* the Jekyll site root, links resolved */
+	char		*site_path;	/* the same as configured (absolute):
+					 * a deploy may swap a link on it */
 	char		*output_dir;	/* where feeds are written, as given */
 	char		*output_real;	/* the same with every link resolved */
 	char		*output_origin;	/* where output_dir was set, for messages */
@@ -75,6 +86,7 @@ struct config {
 	int		 categories;	/* write category feeds */
 	int		 tags;		/* write tag feeds */
 	int		 debounce_ms;
+	enum archive_period archive;	/* RFC 5005 archive pages, if any */
 	char		*on_publish;	/* command run after changes, or NULL */
 	char		**hubs;		/* WebSub hubs to ping, or NULL */
 	int		 hub_batch;	/* topics in one request to a hub */

@@ -2,6 +2,7 @@
  * The feedd watch event loop.
  */
 #include <errno.h>
+#include <grp.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,9 +54,29 @@
  */
 #define REMOVAL_QUIET_MS 1000
 
+/*
+ * A deploy that replaces the site folder (a link swapped, folders
+ * renamed) is looked at once its names have stopped moving for this long,
+ * so that the gap between two renames is not taken for a removal.
+ */
+#define SITE_QUIET_MS	500
+
+/* What the site path names now, compared with the folder being served. */
+enum site_check {
+	SITE_SAME,
+	SITE_OTHER,	/* another folder: serve it */
+	SITE_GONE,	/* nothing: keep the feeds, wait for it */
+};
+
 /* Everything the daemon owns: the one piece of mutable state. */
 /* Sockets of WebSub requests polled at once. */
 #define WEBSUB_POLLFDS	16
+/*
+ * How long after a flush the lists of feeds are written: long enough to
+ * gather a burst of posts, short enough for a reader looking for a new
+ * category.
+ */
+#define LISTS_DELAY_MS	2000
 /* How long a stopping daemon gives the hubs to take its last pings. */
 #define STOP_PING_MS	3000
 
@@ -73,6 +96,8 @@ struct daemon {
 	int		 signal_fd;
 	int		 debounce_fd;	/* CLOCK_MONOTONIC, one-shot */
 	int		 schedule_fd;	/* CLOCK_REALTIME, next future post */
+	int		 lists_fd;	/* CLOCK_MONOTONIC, the lists of feeds */
+	int		 lists_armed;
 	int		 watchdog_fd;	/* CLOCK_MONOTONIC, periodic, or -1 */
 
 	struct watch_changes changes;	/* gathered since the last flush */
@@ -85,8 +110,14 @@ struct daemon {
 	char		*unwatched_why;	/* the first reason */
 	int		 unwatched_told; /* reported in this episode */
 	int		 reload;	/* SIGHUP or _config.yml changed */
+	int		*waiters;	/* pidfds of feedd reload commands */
+	size_t		 nwaiters;	/* ...waiting for this reload */
+	dev_t		 site_dev;	/* the site folder being served */
+	ino_t		 site_ino;
+	int		 site_away;	/* its path names nothing now */
 	int		 quit;
 	int64_t		 first_dirty_ms; /* when the oldest change came */
+	int64_t		 quiet_until_ms; /* no flush before (0: none) */
 	char		 last_change[32];
 };
 
@@ -107,15 +138,20 @@ static void	schedule_next(struct daemon *, int64_t);
 static void	report_status(struct daemon *, const struct publish_stats *);
 static void	release_memory(void);
 static void	check_writes(struct daemon *, const struct publish_stats *);
-static void	publish_all(struct daemon *);
-static int	start_site(struct daemon *, struct index *, struct config *,
-		    struct outdir *);
+static size_t	publish_all(struct daemon *);
+static int	start_site(struct daemon *, const struct site_previous *,
+		    struct config *, struct outdir *, size_t *);
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
 static void	save_caches(struct daemon *);
 static void	push_changes(struct daemon *);
+static void	publish_lists_now(struct daemon *);
 static void	ping(struct daemon *, const char *);
 static void	ping_if_newer(const char *, void *);
+static enum site_check check_site(struct daemon *);
+static int	site_moved(struct daemon *);
+static void	add_waiter(struct daemon *, pid_t);
+static void	answer_waiters(struct daemon *, int);
 static int	reload(struct daemon *);
 static void	flush(struct daemon *);
 static void	read_signals(struct daemon *);
@@ -268,6 +304,7 @@ reopen_output(struct daemon *d)
 	outdir_free(d->out);
 	d->out = out;
 	d->pub = publish_create(d->cfg, out, d->idx);
+	publish_lists_later(d->pub);
 	return (0);
 }
 
@@ -316,8 +353,9 @@ changes_clear(struct watch_changes *ch)
 
 /*
  * Something changed: flush after a quiet debounce period (or quiet_ms,
- * if longer), but never later than DEBOUNCE_CAP_MS after the first
- * change, so a steady stream of writes cannot hold feeds back.
+ * if longer, which later changes do not shorten), but never later than
+ * DEBOUNCE_CAP_MS after the first change, so a steady stream of writes
+ * cannot hold feeds back.
  */
 static void
 note_change(struct daemon *d, int64_t quiet_ms)
@@ -327,14 +365,18 @@ note_change(struct daemon *d, int64_t quiet_ms)
 	if (!d->dirty) {
 		d->dirty = 1;
 		d->first_dirty_ms = now;
+		d->quiet_until_ms = 0;
 	}
-	if (quiet_ms > 0)
+	if (quiet_ms > 0) {
 		d->quiet = 1;
-	if (quiet_ms < d->cfg->debounce_ms)
-		quiet_ms = d->cfg->debounce_ms;
+		if (now + quiet_ms > d->quiet_until_ms)
+			d->quiet_until_ms = now + quiet_ms;
+	}
 	cap = d->cfg->debounce_ms > DEBOUNCE_CAP_MS ? d->cfg->debounce_ms :
 	    DEBOUNCE_CAP_MS;
-	when = now + quiet_ms;
+	when = now + d->cfg->debounce_ms;
+	if (when < d->quiet_until_ms)
+		when = d->quiet_until_ms;
 	if (when > d->first_dirty_ms + cap)
 		when = d->first_dirty_ms + cap;
 	arm_at(d->debounce_fd, TFD_TIMER_ABSTIME, when, 0);
@@ -353,20 +395,30 @@ schedule_next(struct daemon *d, int64_t next)
 	    next * 1000 + 1, 0);
 }
 
-/* Tell systemd (and -v) what the daemon is serving. */
+/*
+ * Tell systemd what the daemon is serving, or that feeds cannot be
+ * written.  Times are UTC, as journalctl shows them by default on a
+ * server, and say so; the site's own time zone is for its posts.
+ */
 static void
 report_status(struct daemon *d, const struct publish_stats *st)
 {
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 
-	localtime_r(&now, &tm);
-	strftime(d->last_change, sizeof d->last_change, "%Y-%m-%d %H:%M:%S",
-	    &tm);
-	sdnotify("STATUS=%zu posts, %zu scheduled; last update %s: %zu "
-	    "files written, %zu removed", index_post_count(d->idx),
-	    index_pending_count(d->idx), d->last_change, st->written,
-	    st->removed);
+	gmtime_r(&now, &tm);
+	strftime(d->last_change, sizeof d->last_change,
+	    "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (st->failed > 0)
+		sdnotify("STATUS=%zu posts, %zu scheduled; FAILING at %s: %zu "
+		    "feed files could not be written (%.600s); retrying",
+		    index_post_count(d->idx), index_pending_count(d->idx),
+		    d->last_change, st->failed, st->first_failure);
+	else
+		sdnotify("STATUS=%zu posts, %zu scheduled; last update %s: "
+		    "%zu files written, %zu removed", index_post_count(d->idx),
+		    index_pending_count(d->idx), d->last_change, st->written,
+		    st->removed);
 }
 
 /*
@@ -433,10 +485,11 @@ save_ids(struct daemon *d)
 static void
 save_caches(struct daemon *d)
 {
-	if (pindex_save(d->pi, d->idx) != 0)
+	if (d->pi != NULL && d->idx != NULL && pindex_save(d->pi, d->idx) != 0)
 		log_warn("%s/%s/posts: cannot save the post index",
 		    d->cfg->output_dir, OUTDIR_STATE);
-	publish_save_signatures(d->pub);
+	if (d->pub != NULL)
+		publish_save_signatures(d->pub);
 }
 
 /* Tell on_publish and the WebSub hubs of the files a publish changed. */
@@ -484,8 +537,33 @@ ping_if_newer(const char *rel, void *arg)
 		ping(d, rel);
 }
 
-/* Publish every feed and drop files of feeds that no longer exist. */
+/*
+ * Bring the lists of feeds up to date: LISTS_DELAY_MS after the flush
+ * that made them stale, once for all the changes made meanwhile.
+ */
 static void
+publish_lists_now(struct daemon *d)
+{
+	struct publish_stats st;
+
+	d->lists_armed = 0;
+	arm_at(d->lists_fd, 0, 0, 0);
+	memset(&st, 0, sizeof st);
+	st.changed = d->changed;
+	publish_lists(d->pub, &st);
+	publish_save_manifest(d->pub, &st);
+	push_changes(d);
+	/* Lists written say nothing of the feeds: an episode of failed
+	 * writes ends with feeds written again. */
+	if (st.failed > 0)
+		check_writes(d, &st);
+}
+
+/*
+ * Publish every feed and drop files of feeds that no longer exist.
+ * Returns the number of files that could not be written.
+ */
+static size_t
 publish_all(struct daemon *d)
 {
 	struct publish_stats st;
@@ -498,6 +576,7 @@ publish_all(struct daemon *d)
 	publish_recheck(d->pub);
 	publish_feeds(d->pub, feeds, n, &st);
 	free(feeds);
+	publish_lists(d->pub, &st);
 	publish_finish_full(d->pub, &st);
 	push_changes(d);
 	index_clean(d->idx);
@@ -512,32 +591,42 @@ publish_all(struct daemon *d)
 	    st.written, st.unchanged, st.removed, st.failed,
 	    d->cfg->output_dir);
 	report_status(d, &st);
+	return (st.failed);
 }
 
 /*
  * Make cfg the daemon's configuration and out (opened and locked for it)
  * its output folder; the daemon owns both from now on.  Watch its site,
- * load every post, write every feed.
+ * load every post, write every feed.  Returns -1 if the site cannot be
+ * read; *failed is the number of feed files that could not be written.
  */
 static int
-start_site(struct daemon *d, struct index *previous, struct config *cfg,
-    struct outdir *out)
+start_site(struct daemon *d, const struct site_previous *previous,
+    struct config *cfg, struct outdir *out, size_t *failed)
 {
 	struct site_stats st;
+	struct stat	 sb;
 	char		*cause;
 	int64_t		 now = cfg->future ? INT64_MAX : (int64_t)time(NULL);
 	int		 rc;
 
+	*failed = 0;
 	d->cfg = cfg;
 	d->out = out;
+	d->site_away = 0;
+	if (stat(cfg->site_dir, &sb) == 0) {
+		d->site_dev = sb.st_dev;
+		d->site_ino = sb.st_ino;
+	}
 	/* Another site (or the link to it now leads elsewhere): start anew. */
-	if (d->watch != NULL && strcmp(watch_site(d->watch),
-	    cfg->site_dir) != 0) {
+	if (d->watch != NULL && (strcmp(watch_site(d->watch),
+	    cfg->site_dir) != 0 || strcmp(watch_site_path(d->watch),
+	    cfg->site_path) != 0)) {
 		watch_free(d->watch);
 		d->watch = NULL;
 	}
 	if (d->watch == NULL)
-		d->watch = watch_create(cfg->site_dir, &cause);
+		d->watch = watch_create(cfg->site_dir, cfg->site_path, &cause);
 	else if (watch_reset(d->watch, &cause) != 0) {
 		watch_free(d->watch);
 		d->watch = NULL;
@@ -563,12 +652,13 @@ start_site(struct daemon *d, struct index *previous, struct config *cfg,
 	if (rc != 0)
 		return (-1);
 	d->pub = publish_create(cfg, out, d->idx);
+	publish_lists_later(d->pub);
 	hook_configure(d->hook, cfg->on_publish != NULL &&
 	    *cfg->on_publish != '\0' ? cfg->on_publish : NULL,
 	    cfg->output_real);
 	websub_free(d->ws);
 	d->ws = websub_create(cfg, out);
-	publish_all(d);
+	*failed = publish_all(d);
 	save_caches(d);
 	if (d->ws != NULL && websub_saved_ns(d->ws) != -1) {
 		publish_foreach_file(d->pub, ping_if_newer, d);
@@ -599,16 +689,21 @@ stop_site(struct daemon *d)
 /*
  * Re-read the configuration and serve it.  Returns 0 when the new one is
  * served (every post read again, every feed written), -1 when it could
- * not be and the old one still is.
+ * not be and the old one still is: the files have errors, the site
+ * cannot be read, or a new output folder cannot be written.
  */
 static int
 reload(struct daemon *d)
 {
 	struct daemon	 old = *d;
+	struct site_previous previous;
 	struct config	*cfg;
 	struct outdir	*out;
+	size_t		 failed;
 
 	d->reload = 0;
+	previous.idx = old.idx;
+	previous.site_dir = old.cfg->site_dir;
 	log_info("reloading the configuration");
 	if ((cfg = config_open(d->ov)) == NULL) {
 		log_error("the new configuration has errors; keeping the "
@@ -633,7 +728,11 @@ reload(struct daemon *d)
 	publish_free(d->pub);
 	d->pub = NULL;
 	d->idx = NULL;
-	if (start_site(d, old.idx, cfg, out) != 0) {
+	/* Feeds that cannot be written into the folder feedd already
+	 * writes are retried; a new folder that cannot take them is
+	 * refused. */
+	if (start_site(d, &previous, cfg, out, &failed) != 0 ||
+	    (failed > 0 && out != old.out)) {
 		log_error("cannot serve the new configuration; keeping the "
 		    "old one");
 		publish_free(d->pub);
@@ -642,7 +741,8 @@ reload(struct daemon *d)
 			outdir_free(out);
 		config_free(cfg);
 		datetime_set_zone(old.cfg->timezone);
-		if (start_site(d, old.idx, old.cfg, old.out) != 0)
+		d->retry_ms = 0;
+		if (start_site(d, &previous, old.cfg, old.out, &failed) != 0)
 			fatalx("cannot serve the old configuration either");
 		index_free(old.idx);
 		sdnotify("READY=1");
@@ -657,6 +757,125 @@ reload(struct daemon *d)
 	return (0);
 }
 
+/* What the configured site path names now. */
+static enum site_check
+check_site(struct daemon *d)
+{
+	struct stat	 sb;
+	char		*real;
+	enum site_check	 rc;
+
+	if ((real = realpath(d->cfg->site_path, NULL)) == NULL ||
+	    stat(real, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		rc = SITE_GONE;
+	else if (strcmp(real, d->cfg->site_dir) != 0 ||
+	    sb.st_dev != d->site_dev || sb.st_ino != d->site_ino)
+		rc = SITE_OTHER;
+	else
+		rc = SITE_SAME;
+	free(real);
+	return (rc);
+}
+
+/*
+ * The site path may name another folder (a deploy), or none: serve the
+ * new one through a reload, which reads the configuration and every post
+ * again and writes only the feeds that differ; while there is none, keep
+ * the feeds as they are.  Returns 1 if the flush is to stop there (no
+ * reload is pending, which would answer feedd reload).
+ */
+static int
+site_moved(struct daemon *d)
+{
+	enum site_check	 now;
+	char		*cause;
+	int		 reset = 0;
+
+	if ((now = check_site(d)) == SITE_GONE) {
+		/* Only the site path's parents stay watched: events from
+		 * the old folder, wherever it went, no longer count.  Then
+		 * look again, so that a return meanwhile is not missed. */
+		if (watch_reset(d->watch, &cause) != 0)
+			fatalx("%s", cause);
+		reset = 1;
+		now = check_site(d);
+	}
+	switch (now) {
+	case SITE_SAME:
+		if (!d->site_away && !d->changes.root_gone && !reset)
+			return (0);
+		/* Back where it was, or moved away and back: its watches
+		 * were dropped or may carry stale paths. */
+		d->reload = 1;
+		break;
+	case SITE_OTHER:
+		if (!d->site_away)
+			log_info("the site path %s leads to another folder "
+			    "now; serving it", d->cfg->site_path);
+		d->reload = 1;
+		break;
+	case SITE_GONE:
+		if (!d->site_away) {
+			log_warnx("the site folder %s is gone; its feeds stay "
+			    "as they are until it is back", d->cfg->site_path);
+			sdnotify("STATUS=%zu posts; the site folder %s is gone, "
+			    "waiting for it", index_post_count(d->idx),
+			    d->cfg->site_path);
+		}
+		d->site_away = 1;
+		changes_clear(&d->changes);
+		return (!d->reload);
+	}
+	if (d->site_away)
+		log_info("the site folder %s is back", d->cfg->site_path);
+	return (0);
+}
+
+/*
+ * Remember a feedd reload command waiting for this reload (its pidfd, so
+ * that the answer can never reach another process given its pid).
+ */
+static void
+add_waiter(struct daemon *d, pid_t pid)
+{
+	int	 fd;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+		log_debug("cannot answer the reload request of %ld: %s",
+		    (long)pid, strerror(errno));
+		return;
+	}
+	d->waiters = xreallocarray(d->waiters, d->nwaiters + 1,
+	    sizeof *d->waiters);
+	d->waiters[d->nwaiters++] = fd;
+}
+
+/* Tell the waiting feedd reload commands how the reload went. */
+static void
+answer_waiters(struct daemon *d, int rc)
+{
+	siginfo_t	 si;
+	size_t		 i;
+
+	for (i = 0; i < d->nwaiters; i++) {
+		memset(&si, 0, sizeof si);
+		si.si_signo = DAEMON_RELOAD_ANSWER;
+		si.si_code = SI_QUEUE;
+		si.si_pid = getpid();
+		si.si_uid = getuid();
+		si.si_value.sival_int = rc == 0 ? DAEMON_RELOAD_DONE :
+		    DAEMON_RELOAD_REFUSED;
+		if (syscall(SYS_pidfd_send_signal, d->waiters[i],
+		    DAEMON_RELOAD_ANSWER, &si, 0) == -1 && errno != ESRCH)
+			log_warnx("cannot answer a feedd reload: %s",
+			    strerror(errno));
+		close(d->waiters[i]);
+	}
+	free(d->waiters);
+	d->waiters = NULL;
+	d->nwaiters = 0;
+}
+
 /* Apply gathered changes: re-read posts, publish the affected feeds. */
 static void
 flush(struct daemon *d)
@@ -668,15 +887,22 @@ flush(struct daemon *d)
 	size_t		 ndirty, reread = 0;
 	char		*cause;
 	int64_t		 now, start = monotonic_ms();
-	int		 output_gone;
+	int		 output_gone, rc;
 
 	d->dirty = 0;
 	d->quiet = 0;
 	arm_at(d->debounce_fd, 0, 0, 0);
+	/* SIGUSR1 also looks again at what the site path names. */
+	if ((ch->site_moved || ch->root_gone || d->site_away || d->restore) &&
+	    site_moved(d))
+		return;
 	if (d->reload || ch->config) {
 		ch->config = 0;
-		if (reload(d) == 0) {
+		rc = reload(d);
+		answer_waiters(d, rc);
+		if (rc == 0) {
 			/* Every post was read again, every feed written. */
+			d->restore = 0;
 			changes_clear(ch);
 			return;
 		}
@@ -735,6 +961,11 @@ flush(struct daemon *d)
 	index_clean(d->idx);
 	publish_save_manifest(d->pub, &pst);
 	push_changes(d);
+	if (publish_lists_stale(d->pub) && !d->lists_armed) {
+		arm_at(d->lists_fd, TFD_TIMER_ABSTIME, monotonic_ms() +
+		    LISTS_DELAY_MS, 0);
+		d->lists_armed = 1;
+	}
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();
@@ -745,7 +976,7 @@ flush(struct daemon *d)
 	}
 	publish_foreach_folder(d->pub, watch_output, d);
 	check_writes(d, &pst);
-	if (ndirty > 0 || reread > 0) {
+	if (ndirty > 0 || reread > 0 || pst.failed > 0) {
 		log_info("%zu posts changed, %zu feeds affected: %zu files "
 		    "written, %zu removed, %zu failed (%lld ms)", reread,
 		    ndirty, pst.written, pst.removed, pst.failed,
@@ -767,6 +998,10 @@ read_signals(struct daemon *d)
 			d->quit = 1;
 			break;
 		case SIGHUP:
+			/* From feedd reload, which waits for the answer. */
+			if (si.ssi_code == SI_QUEUE &&
+			    si.ssi_int == DAEMON_RELOAD_ASK)
+				add_waiter(d, (pid_t)si.ssi_pid);
 			d->reload = 1;
 			note_change(d, 0);
 			break;
@@ -787,6 +1022,7 @@ setup(struct daemon *d)
 	struct outdir	*out;
 	sigset_t	 mask;
 	uint64_t	 watchdog_usec;
+	size_t		 failed;
 
 	/* Blocked before anything else, so they only arrive by signalfd. */
 	sigemptyset(&mask);
@@ -802,11 +1038,15 @@ setup(struct daemon *d)
 		fatal("signalfd");
 	d->debounce_fd = make_timer(CLOCK_MONOTONIC);
 	d->schedule_fd = make_timer(CLOCK_REALTIME);
+	d->lists_fd = make_timer(CLOCK_MONOTONIC);
 	d->watchdog_fd = -1;
+	/* Pinged by the timer when idle, and from the loops of a long
+	 * build (sdnotify_keepalive) when busy. */
 	if ((watchdog_usec = sdnotify_watchdog_usec()) > 0) {
 		d->watchdog_fd = make_timer(CLOCK_MONOTONIC);
 		arm_at(d->watchdog_fd, 0, (int64_t)(watchdog_usec / 2000),
 		    (int64_t)(watchdog_usec / 2000));
+		sdnotify_watchdog_ping();
 	}
 	changes_init(&d->changes);
 	d->changed = strmap_create();
@@ -818,8 +1058,15 @@ setup(struct daemon *d)
 		config_free(cfg);
 		return (1);
 	}
-	if (start_site(d, NULL, cfg, out) != 0)
+	if (start_site(d, NULL, cfg, out, &failed) != 0)
 		return (1);
+	/* Ready means the feeds are there: a service that cannot write
+	 * them fails to start rather than look "active". */
+	if (failed > 0) {
+		log_error("the feeds could not be written into %s; stopping",
+		    cfg->output_dir);
+		return (1);
+	}
 	log_info("watching %s", cfg->site_dir);
 	sdnotify("READY=1");
 	return (0);
@@ -833,6 +1080,7 @@ teardown(struct daemon *d)
 	strmap_free(d->changes.folders);
 	strmap_free(d->changes.removed);
 	free(d->unwatched_why);
+	answer_waiters(d, -1);
 	stop_site(d);
 	hook_free(d->hook);
 	websub_free(d->ws);
@@ -840,6 +1088,7 @@ teardown(struct daemon *d)
 	watch_free(d->watch);
 	if (d->watchdog_fd != -1)
 		close(d->watchdog_fd);
+	close(d->lists_fd);
 	close(d->schedule_fd);
 	close(d->debounce_fd);
 	close(d->signal_fd);
@@ -850,7 +1099,7 @@ int
 daemon_run(const struct config_overrides *ov)
 {
 	struct daemon	 d;
-	struct pollfd	 pfd[6 + WEBSUB_POLLFDS];
+	struct pollfd	 pfd[7 + WEBSUB_POLLFDS];
 	size_t		 nws;
 	int		 more = 0, rc, nfds, hook_at, timeout;
 
@@ -866,8 +1115,9 @@ daemon_run(const struct config_overrides *ov)
 		pfd[1].fd = watch_fd(d.watch);
 		pfd[2].fd = d.debounce_fd;
 		pfd[3].fd = d.schedule_fd;
-		pfd[4].fd = d.watchdog_fd;
-		nfds = d.watchdog_fd != -1 ? 5 : 4;
+		pfd[4].fd = d.lists_fd;
+		pfd[5].fd = d.watchdog_fd;
+		nfds = d.watchdog_fd != -1 ? 6 : 5;
 		hook_at = -1;
 		if (hook_fd(d.hook) != -1) {
 			hook_at = nfds;
@@ -890,12 +1140,8 @@ daemon_run(const struct config_overrides *ov)
 			read_signals(&d);
 		if ((pfd[1].revents & POLLIN) || more) {
 			more = watch_drain(d.watch, &d.changes);
-			if (d.changes.root_gone) {
-				log_error("the site folder %s was moved or "
-				    "removed", d.cfg->site_dir);
-				teardown(&d);
-				return (1);
-			}
+			if (d.changes.root_gone || d.changes.site_moved)
+				note_change(&d, SITE_QUIET_MS);
 			if (strmap_count(d.changes.files) > 0 ||
 			    strmap_count(d.changes.folders) > 0 ||
 			    d.changes.resync || d.changes.config)
@@ -914,9 +1160,13 @@ daemon_run(const struct config_overrides *ov)
 			read_timer(d.schedule_fd);
 			flush(&d);
 		}
-		if (d.watchdog_fd != -1 && (pfd[4].revents & POLLIN)) {
+		if (pfd[4].revents & POLLIN) {
+			read_timer(d.lists_fd);
+			publish_lists_now(&d);
+		}
+		if (d.watchdog_fd != -1 && (pfd[5].revents & POLLIN)) {
 			read_timer(d.watchdog_fd);
-			sdnotify("WATCHDOG=1");
+			sdnotify_watchdog_ping();
 		}
 		if (hook_at != -1 && (pfd[hook_at].revents & POLLIN))
 			hook_reap(d.hook);
@@ -926,10 +1176,108 @@ daemon_run(const struct config_overrides *ov)
 	sdnotify("STOPPING=1");
 	if (d.dirty)
 		flush(&d);
+	if (d.pub != NULL && publish_lists_stale(d.pub))
+		publish_lists_now(&d);
 	save_caches(&d);
 	hook_finish(d.hook);
 	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");
 	teardown(&d);
 	return (0);
+}
+
+/* Ask the daemon pid to reload and wait for its answer. */
+int
+daemon_request_reload(pid_t pid, int timeout_s, char **cause)
+{
+	struct signalfd_siginfo si;
+	struct pollfd	 pfd[2];
+	struct stat	 sb;
+	union sigval	 value;
+	sigset_t	 mask;
+	char		 path[64], comm[32];
+	FILE		*f;
+	int64_t		 deadline = monotonic_ms() + (int64_t)timeout_s * 1000;
+	int64_t		 left;
+	int		 pidfd, sfd, rc = -1, answer = -1;
+
+	if ((pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+		xasprintf(cause, "no process %ld: %s", (long)pid,
+		    strerror(errno));
+		return (-1);
+	}
+	/*
+	 * A SIGHUP would end most other programs.  In the units' sandbox
+	 * (ProtectProc=invisible, a user namespace per process) the
+	 * daemon, $MAINPID, may not show in /proc: then it is trusted.
+	 */
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		if (strstr(comm, "feedd") == NULL) {
+			xasprintf(cause, "process %ld is %s, not feedd",
+			    (long)pid, comm);
+			close(pidfd);
+			return (-1);
+		}
+	}
+	/* The answer can only come from the daemon's user to its own. */
+	snprintf(path, sizeof path, "/proc/%ld", (long)pid);
+	if (geteuid() == 0 && stat(path, &sb) == 0 && sb.st_uid != 0 &&
+	    (setgroups(0, NULL) != 0 || setgid(sb.st_gid) != 0 ||
+	    setuid(sb.st_uid) != 0)) {
+		xasprintf(cause, "cannot become the user of feedd (pid %ld): "
+		    "%s", (long)pid, strerror(errno));
+		close(pidfd);
+		return (-1);
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, DAEMON_RELOAD_ANSWER);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1 ||
+	    (sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+		fatal("signalfd");
+	value.sival_int = DAEMON_RELOAD_ASK;
+	if (sigqueue(pid, SIGHUP, value) == -1) {
+		xasprintf(cause, "cannot signal feedd (pid %ld): %s",
+		    (long)pid, strerror(errno));
+		goto out;
+	}
+	while (answer == -1) {
+		pfd[0].fd = sfd;
+		pfd[1].fd = pidfd;
+		pfd[0].events = pfd[1].events = POLLIN;
+		if ((left = deadline - monotonic_ms()) <= 0) {
+			xasprintf(cause, "feedd (pid %ld) did not answer within "
+			    "%d s", (long)pid, timeout_s);
+			goto out;
+		}
+		if (poll(pfd, 2, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		while (read(sfd, &si, sizeof si) == sizeof si) {
+			if ((pid_t)si.ssi_pid == pid &&
+			    si.ssi_code == SI_QUEUE)
+				answer = si.ssi_int;
+		}
+		if (answer == -1 && (pfd[1].revents & POLLIN)) {
+			xasprintf(cause, "feedd (pid %ld) exited during the "
+			    "reload", (long)pid);
+			goto out;
+		}
+	}
+	if (answer == DAEMON_RELOAD_DONE)
+		rc = 0;
+	else
+		xasprintf(cause, "feedd (pid %ld) refused the new "
+		    "configuration and keeps the old one; its log says why",
+		    (long)pid);
+out:
+	close(sfd);
+	close(pidfd);
+	return (rc);
 }

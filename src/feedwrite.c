@@ -21,6 +21,7 @@
 #define NS_CONTENT	"http://purl.org/rss/1.0/modules/content/"
 #define NS_DC		"http://purl.org/dc/elements/1.1/"
 #define NS_MEDIA	"http://search.yahoo.com/mrss/"
+#define NS_HISTORY	"http://purl.org/syndication/history/1.0"
 #define GENERATOR_URI	"https://github.com/feedd/feedd"
 
 /* One render in progress; rc collects libxml2 failures. */
@@ -39,18 +40,20 @@ static void	element(struct writer *, const char *, const char *);
 static void	raw(struct writer *, const char *);
 static void	raw_element(struct writer *, const char *, const char *);
 static int64_t	feed_updated(const struct config *, const struct feed *,
-		    size_t);
+		    const struct feed_doc *);
 static void	atom_author(struct writer *, const struct author *);
 static void	atom_entry(struct writer *, const struct config *,
 		    const struct post *, const struct rendered *);
 static void	rss_item(struct writer *, const struct post *,
 		    const struct rendered *);
 static void	render_atom(struct writer *, const struct config *,
-		    const struct feed *, size_t, const char *,
+		    const struct feed *, const struct feed_doc *,
 		    const struct rendered *const *);
 static void	render_rss(struct writer *, const struct config *,
-		    const struct feed *, size_t, const char *,
+		    const struct feed *, const struct feed_doc *,
 		    const struct rendered *const *);
+static void	history_links(struct writer *, const struct config *,
+		    const struct feed_doc *, const char *);
 static int	category_listed(char *const *, const char *);
 static void	hub_links(struct writer *, const struct config *, const char *);
 
@@ -144,22 +147,23 @@ element(struct writer *wr, const char *name, const char *value)
 }
 
 /*
- * The newest update among the first n posts; a feed without any is as
+ * The newest update among a document's posts; a feed without any is as
  * old as its configuration (never 1970, and stable from run to run).
  */
 static int64_t
-feed_updated(const struct config *cfg, const struct feed *f, size_t n)
+feed_updated(const struct config *cfg, const struct feed *f,
+    const struct feed_doc *doc)
 {
 	int64_t	 newest = INT64_MIN;
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
+	for (i = doc->first; i < doc->first + doc->count; i++) {
 		if (f->posts[i]->updated > newest)
 			newest = f->posts[i]->updated;
 		if (f->posts[i]->date > newest)
 			newest = f->posts[i]->date;
 	}
-	return (n > 0 ? newest : cfg->config_time);
+	return (doc->count > 0 ? newest : cfg->config_time);
 }
 
 /* <author> with name, email and uri as present. */
@@ -199,6 +203,42 @@ hub_links(struct writer *wr, const struct config *cfg, const char *element)
 		attr(wr, "href", *h);
 		attr(wr, "rel", "hub");
 		end(wr);
+	}
+}
+
+/*
+ * RFC 5005's marks and links: an archive page is fh:archive and links its
+ * current document; a document links the next older page; a current
+ * document holding every post is fh:complete.
+ */
+static void
+history_links(struct writer *wr, const struct config *cfg,
+    const struct feed_doc *doc, const char *element)
+{
+	char	*url;
+
+	if (cfg->archive == ARCHIVE_NONE)
+		return;
+	if (doc->current != NULL) {
+		start(wr, "fh:archive");
+		end(wr);
+		url = feedname_url(cfg->url, cfg, doc->current);
+		start(wr, element);
+		attr(wr, "href", url);
+		attr(wr, "rel", "current");
+		end(wr);
+		free(url);
+	} else if (doc->complete) {
+		start(wr, "fh:complete");
+		end(wr);
+	}
+	if (doc->prev_archive != NULL) {
+		url = feedname_url(cfg->url, cfg, doc->prev_archive);
+		start(wr, element);
+		attr(wr, "href", url);
+		attr(wr, "rel", "prev-archive");
+		end(wr);
+		free(url);
 	}
 }
 
@@ -270,10 +310,10 @@ atom_entry(struct writer *wr, const struct config *cfg,
 	end(wr);
 }
 
-/* A whole Atom feed of its first n posts. */
+/* A document of an Atom feed. */
 static void
 render_atom(struct writer *wr, const struct config *cfg,
-    const struct feed *f, size_t n, const char *selfpath,
+    const struct feed *f, const struct feed_doc *doc,
     const struct rendered *const *entries)
 {
 	char	*self, *id, *home, *alloc, date[64];
@@ -281,11 +321,15 @@ render_atom(struct writer *wr, const struct config *cfg,
 	const struct feed site_feed = { .kind = FEED_SITE };
 	size_t	 i;
 
-	self = feedname_url(cfg->url, cfg, selfpath);
-	id = feedname_url(cfg->id_url, cfg, selfpath);
+	self = feedname_url(cfg->url, cfg, doc->path);
+	/* An archive page is a document of the same feed: the same id. */
+	id = feedname_url(cfg->id_url, cfg, doc->current != NULL ?
+	    doc->current : doc->path);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "feed");
 	attr(wr, "xmlns", NS_ATOM);
+	if (cfg->archive != ARCHIVE_NONE)
+		attr(wr, "xmlns:fh", NS_HISTORY);
 	if (cfg->lang != NULL)
 		attr(wr, "xml:lang", cfg->lang);
 	start(wr, "generator");
@@ -299,6 +343,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	attr(wr, "type", "application/atom+xml");
 	end(wr);
 	hub_links(wr, cfg, "link");
+	history_links(wr, cfg, doc, "link");
 	start(wr, "link");
 	attr(wr, "href", home);
 	attr(wr, "rel", "alternate");
@@ -306,7 +351,7 @@ render_atom(struct writer *wr, const struct config *cfg,
 	if (cfg->lang != NULL)
 		attr(wr, "hreflang", cfg->lang);
 	end(wr);
-	datetime_rfc3339(feed_updated(cfg, f, n), date, sizeof date);
+	datetime_rfc3339(feed_updated(cfg, f, doc), date, sizeof date);
 	element(wr, "updated", date);
 	element(wr, "id", id);
 	start(wr, "title");
@@ -325,8 +370,8 @@ render_atom(struct writer *wr, const struct config *cfg,
 		    &alloc);
 		atom_author(wr, &site_author);
 	}
-	for (i = 0; i < n; i++)
-		atom_entry(wr, cfg, f->posts[i], entries[i]);
+	for (i = 0; i < doc->count; i++)
+		atom_entry(wr, cfg, f->posts[doc->first + i], entries[i]);
 	end(wr);
 	free(home);
 	free(id);
@@ -374,23 +419,25 @@ rss_item(struct writer *wr, const struct post *p, const struct rendered *r)
 	end(wr);
 }
 
-/* A whole RSS 2.0 feed of its first n posts. */
+/* A document of an RSS 2.0 feed. */
 static void
 render_rss(struct writer *wr, const struct config *cfg,
-    const struct feed *f, size_t n, const char *selfpath,
+    const struct feed *f, const struct feed_doc *doc,
     const struct rendered *const *entries)
 {
 	char	*self, *home, *alloc, *generator, date[64];
 	const char *title;
 	size_t	 i;
 
-	self = feedname_url(cfg->url, cfg, selfpath);
+	self = feedname_url(cfg->url, cfg, doc->path);
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
 	start(wr, "rss");
 	attr(wr, "version", "2.0");
 	attr(wr, "xmlns:atom", NS_ATOM);
 	attr(wr, "xmlns:content", NS_CONTENT);
 	attr(wr, "xmlns:dc", NS_DC);
+	if (cfg->archive != ARCHIVE_NONE)
+		attr(wr, "xmlns:fh", NS_HISTORY);
 	start(wr, "channel");
 	title = feedname_title(cfg, f, &alloc);
 	element(wr, "title", title);
@@ -404,15 +451,16 @@ render_rss(struct writer *wr, const struct config *cfg,
 	attr(wr, "type", "application/rss+xml");
 	end(wr);
 	hub_links(wr, cfg, "atom:link");
+	history_links(wr, cfg, doc, "atom:link");
 	if (cfg->lang != NULL)
 		element(wr, "language", cfg->lang);
 	xasprintf(&generator, "feedd %s", PACKAGE_VERSION);
 	element(wr, "generator", generator);
 	free(generator);
-	datetime_rfc822(feed_updated(cfg, f, n), date, sizeof date);
+	datetime_rfc822(feed_updated(cfg, f, doc), date, sizeof date);
 	element(wr, "lastBuildDate", date);
-	for (i = 0; i < n; i++)
-		rss_item(wr, f->posts[i], entries[i]);
+	for (i = 0; i < doc->count; i++)
+		rss_item(wr, f->posts[doc->first + i], entries[i]);
 	end(wr);
 	end(wr);
 	free(home);
@@ -436,15 +484,14 @@ feedwrite_cleanup(void)
 /* Render a feed into out. */
 int
 feedwrite_render(const struct config *cfg, const struct feed *f,
-    enum feed_format format, const char *selfpath,
+    enum feed_format format, const struct feed_doc *doc,
     const struct rendered *const *entries, struct buf *out)
 {
 	struct writer	 wr;
 	xmlBufferPtr	 xb;
-	size_t		 n;
 
 	if (format == FORMAT_JSON)
-		return (jsonfeed_render(cfg, f, selfpath, entries, out));
+		return (jsonfeed_render(cfg, f, doc->path, entries, out));
 	if ((xb = xmlBufferCreate()) == NULL)
 		return (-1);
 	if ((wr.w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
@@ -456,12 +503,10 @@ feedwrite_render(const struct config *cfg, const struct feed *f,
 	xmlTextWriterSetIndentString(wr.w, BAD_CAST "  ");
 	if (xmlTextWriterStartDocument(wr.w, "1.0", "utf-8", NULL) < 0)
 		wr.rc = -1;
-	n = f->nposts < (size_t)cfg->posts_limit ? f->nposts :
-	    (size_t)cfg->posts_limit;
 	if (format == FORMAT_ATOM)
-		render_atom(&wr, cfg, f, n, selfpath, entries);
+		render_atom(&wr, cfg, f, doc, entries);
 	else
-		render_rss(&wr, cfg, f, n, selfpath, entries);
+		render_rss(&wr, cfg, f, doc, entries);
 	if (xmlTextWriterEndDocument(wr.w) < 0)
 		wr.rc = -1;
 	xmlFreeTextWriter(wr.w);
@@ -469,4 +514,14 @@ feedwrite_render(const struct config *cfg, const struct feed *f,
 		buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
 	xmlBufferFree(xb);
 	return (wr.rc);
+}
+
+void
+feedwrite_current(const struct config *cfg, const struct feed *f,
+    const char *path, struct feed_doc *doc)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->path = path;
+	doc->count = f->nposts < (size_t)cfg->posts_limit ? f->nposts :
+	    (size_t)cfg->posts_limit;
 }

@@ -136,24 +136,27 @@ add_str(struct buf *b, const char *s)
 
 uint64_t
 fsig_of(const struct fsig *fs, const struct feed *f, enum feed_format format,
-    const char *rel)
+    const char *rel, size_t first, size_t count, const char *extra)
 {
 	struct buf	 b = BUF_INIT;
 	const struct post *p;
 	int64_t		 v[6];
-	size_t		 k, limit = (size_t)fs->cfg->posts_limit;
+	size_t		 k;
 	uint64_t	 h;
 
 	v[0] = (int64_t)fs->gen;
 	v[1] = format;
 	v[2] = f->kind;
 	v[3] = (int64_t)f->nposts;
-	buf_add(&b, v, 4 * sizeof v[0]);
+	v[4] = (int64_t)first;
+	v[5] = (int64_t)count;
+	buf_add(&b, v, sizeof v);
 	add_str(&b, rel);
 	add_str(&b, f->name);
+	add_str(&b, extra);
 	/* What post_load made of each post is its file's under the
 	 * configuration; its id may be kept (idmap.h), so it comes too. */
-	for (k = 0; k < f->nposts && k < limit; k++) {
+	for (k = first; k < f->nposts && k < first + count; k++) {
 		p = f->posts[k];
 		v[0] = (int64_t)p->dev;
 		v[1] = (int64_t)p->ino;

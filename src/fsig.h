@@ -27,9 +27,13 @@ struct fsig;
 struct fsig	*fsig_open(const struct config *, struct outdir *);
 void		 fsig_free(struct fsig *);
 
-/* The signature of feed f rendered as format into rel. */
+/*
+ * The signature of the document rel: f->posts[first..+count) rendered as
+ * format, with extra (a link it holds besides; may be NULL).
+ */
 uint64_t	 fsig_of(const struct fsig *, const struct feed *,
-		    enum feed_format, const char *rel);
+		    enum feed_format, const char *rel, size_t first,
+		    size_t count, const char *extra);
 
 /* The signature of a file rendered from len bytes at data alone. */
 uint64_t	 fsig_of_data(const struct fsig *, const void *, size_t);

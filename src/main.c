@@ -4,6 +4,7 @@
  * the modules are set up and torn down.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "outdir.h"
 #include "pindex.h"
 #include "publish.h"
+#include "sandbox.h"
 #include "site.h"
 #include "strmap.h"
 #include "websub.h"
@@ -34,11 +36,17 @@
 #define EXIT_WRITE	1	/* some feed could not be written */
 #define EXIT_USAGE	2	/* bad command line or configuration */
 
+/* How long feedd reload waits for the daemon's answer by default. */
+#define RELOAD_TIMEOUT	600
+
 struct options {
 	const char	*command;
+	const char	*operand;	/* SITE, or reload's PID */
 	struct config_overrides ov;
 	int		 verbosity;
 	int		 keep_ids;	/* build --keep-ids */
+	int		 as_service;	/* check-config --as-service */
+	int		 timeout;	/* reload --timeout */
 };
 
 static int64_t	elapsed_ms(int64_t);
@@ -50,6 +58,8 @@ static void	ping_hubs(const struct config *, struct outdir *,
 		    const struct publisher *, struct strmap *);
 static int	cmd_check_config(const struct options *);
 static int	cmd_nginx_config(const struct options *);
+static int	check_as_service(const struct options *);
+static int	cmd_reload(const struct options *);
 
 /* Milliseconds on the monotonic clock since since_ms. */
 static int64_t
@@ -70,6 +80,8 @@ usage(FILE *f)
 	    "       feedd [watch] [SITE] [-o DIR] [-c FILE] [-u URL] [-v | -q]\n"
 	    "       feedd check-config [SITE] [-o DIR] [-c FILE] [-u URL]\n"
 	    "       feedd nginx-config [SITE] [-o DIR] [-c FILE]\n"
+	    "       feedd check-config --as-service -c /etc/feedd/NAME.yml\n"
+	    "       feedd reload PID [--timeout SECONDS]\n"
 	    "       feedd --help | --version\n"
 	    "\n"
 	    "Write an Atom and an RSS feed (and a JSON Feed with formats: json)\n"
@@ -79,8 +91,13 @@ usage(FILE *f)
 	    "writes them once; watch (the default) writes them, then rewrites\n"
 	    "exactly the files a change affects as posts are added, edited,\n"
 	    "moved or deleted, until SIGTERM; SIGHUP re-reads the\n"
-	    "configuration, SIGUSR1 rescans.  nginx-config prints the nginx\n"
-	    "location blocks that serve them.\n"
+	    "configuration, SIGUSR1 rescans.  A site path that is a symbolic\n"
+	    "link is followed when a deploy swaps it.  nginx-config prints the\n"
+	    "nginx location blocks that serve the feeds.  reload makes the\n"
+	    "daemon PID re-read its configuration and waits until it is\n"
+	    "applied (exit 0) or refused (exit 1).  check-config --as-service\n"
+	    "checks as the systemd unit feedd@NAME runs: as user feedd, in its\n"
+	    "sandbox, writing /var/lib/feedd/NAME.\n"
 	    "\n"
 	    "  -o, --output DIR   write feeds into DIR (default: SITE/_feeds)\n"
 	    "  -c, --config FILE  settings that override SITE/_config.yml\n"
@@ -88,15 +105,17 @@ usage(FILE *f)
 	    "  -k, --keep-ids     build: every post keeps its entry id from now\n"
 	    "                     on, whatever its permalink becomes\n"
 	    "  -n                 same as check-config\n"
+	    "      --as-service   check-config as the service runs (as root)\n"
+	    "      --timeout SEC  how long reload waits (default 600)\n"
 	    "  -v, --verbose      report every file written\n"
 	    "  -q, --quiet        report errors only\n"
 	    "  -h, --help         show this help\n"
 	    "  -V, --version      show the version\n"
 	    "\n"
 	    "Exit status: 0 when every feed was written (build) or on SIGTERM\n"
-	    "(watch), 1 when some could not be, the site folder vanished or\n"
-	    "another feedd owns the output folder, 2 for a bad command line\n"
-	    "or configuration.\n");
+	    "(watch), 1 when some could not be, another feedd owns the output\n"
+	    "folder or a reload was refused, 2 for a bad command line or\n"
+	    "configuration.\n");
 }
 
 /* Parse argv; returns -1 after printing a usage error. */
@@ -112,12 +131,16 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "as-service", no_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char	*end;
 	int	 ch;
 
 	memset(o, 0, sizeof *o);
 	o->verbosity = LOG_NORMAL;
+	o->timeout = RELOAD_TIMEOUT;
 	/* GNU getopt permutes: options may come before or after operands. */
 	while ((ch = getopt_long(argc, argv, "o:c:u:knvqhV", longopts,
 	    NULL)) != -1) {
@@ -149,6 +172,18 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'V':
 			printf("feedd %s\n", PACKAGE_VERSION);
 			exit(EXIT_OK);
+		case 'S':
+			o->as_service = 1;
+			break;
+		case 'T':
+			o->timeout = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o->timeout <= 0 ||
+			    o->timeout > 86400) {
+				fprintf(stderr, "feedd: --timeout: seconds, 1 to "
+				    "86400: %s\n", optarg);
+				return (-1);
+			}
+			break;
 		default:
 			usage(stderr);
 			return (-1);
@@ -159,13 +194,14 @@ parse_options(int argc, char **argv, struct options *o)
 	if (o->command == NULL && argc > 0 && (strcmp(argv[0], "build") == 0 ||
 	    strcmp(argv[0], "watch") == 0 ||
 	    strcmp(argv[0], "check-config") == 0 ||
-	    strcmp(argv[0], "nginx-config") == 0)) {
+	    strcmp(argv[0], "nginx-config") == 0 ||
+	    strcmp(argv[0], "reload") == 0)) {
 		o->command = argv[0];
 		argc--;
 		argv++;
 	}
 	if (argc > 0) {
-		o->ov.site_dir = argv[0];
+		o->operand = argv[0];
 		argc--;
 		argv++;
 	}
@@ -175,6 +211,22 @@ parse_options(int argc, char **argv, struct options *o)
 	if (argc > 0) {
 		fprintf(stderr, "feedd: unexpected argument \"%s\"\n", argv[0]);
 		usage(stderr);
+		return (-1);
+	}
+	if (strcmp(o->command, "reload") == 0) {
+		if (o->operand == NULL || strtol(o->operand, &end, 10) <= 0 ||
+		    *end != '\0') {
+			fprintf(stderr, "feedd: reload needs the daemon's PID\n");
+			usage(stderr);
+			return (-1);
+		}
+	} else
+		o->ov.site_dir = o->operand;
+	if (o->as_service && (strcmp(o->command, "check-config") != 0 ||
+	    o->ov.config_file == NULL || o->ov.output_dir != NULL)) {
+		fprintf(stderr, "feedd: --as-service is for check-config -c "
+		    "/etc/feedd/NAME.yml (the service gives the output "
+		    "folder)\n");
 		return (-1);
 	}
 	return (0);
@@ -232,6 +284,8 @@ cmd_check_config(const struct options *o)
 	struct config	*cfg;
 	char		*sets;
 
+	if (o->as_service)
+		return (check_as_service(o));
 	if ((cfg = config_open(&o->ov)) == NULL)
 		return (EXIT_USAGE);
 	printf("configuration OK: site %s, feeds into %s\n", cfg->site_dir,
@@ -271,6 +325,74 @@ cmd_nginx_config(const struct options *o)
 	buf_free(&out);
 	config_free(cfg);
 	return (rc);
+}
+
+/*
+ * feedd check-config --as-service: as the unit runs feedd (its user, its
+ * output folder, its sandbox), read the configuration and every post.
+ */
+static int
+check_as_service(const struct options *o)
+{
+	struct config_overrides ov = o->ov;
+	struct config	*cfg;
+	struct index	*idx;
+	struct site_stats st;
+	char		*unit, *output, *cause, *why;
+	int		 rc = EXIT_OK;
+
+	if (sandbox_enter(ov.config_file, &unit, &output, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return (EXIT_USAGE);
+	}
+	ov.output_dir = output;
+	if ((cfg = config_open(&ov)) == NULL) {
+		log_error("%s cannot start with %s", unit, ov.config_file);
+		free(unit);
+		free(output);
+		return (EXIT_USAGE);
+	}
+	/* As user feedd the host's /tmp is visible; the service's is not. */
+	if ((why = sandbox_site_problem(cfg->site_path)) != NULL ||
+	    (why = sandbox_site_problem(cfg->site_dir)) != NULL) {
+		log_error("%s", why);
+		free(why);
+		rc = EXIT_USAGE;
+	} else {
+		idx = index_create();
+		if (site_load(cfg, NULL, idx, NULL, NULL, NULL, INT64_MAX,
+		    &st, NULL, NULL) != 0)
+			rc = EXIT_USAGE;
+		else
+			printf("configuration OK for %s, as user %s: site %s "
+			    "(%zu posts read, %zu skipped), feeds into %s\n",
+			    unit, SANDBOX_USER, cfg->site_path, st.loaded,
+			    st.invalid, cfg->output_dir);
+		index_free(idx);
+	}
+	if (rc != EXIT_OK)
+		log_error("%s cannot start with %s", unit, ov.config_file);
+	config_free(cfg);
+	free(unit);
+	free(output);
+	return (rc);
+}
+
+/* feedd reload PID: reload the daemon and wait until it is applied. */
+static int
+cmd_reload(const struct options *o)
+{
+	char	*cause;
+	pid_t	 pid = (pid_t)strtol(o->operand, NULL, 10);
+
+	if (daemon_request_reload(pid, o->timeout, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return (EXIT_WRITE);
+	}
+	log_info("feedd (pid %ld) reloaded its configuration", (long)pid);
+	return (EXIT_OK);
 }
 
 /* feedd build: write every feed once. */
@@ -381,6 +503,8 @@ main(int argc, char **argv)
 		rc = cmd_check_config(&o);
 	else if (strcmp(o.command, "nginx-config") == 0)
 		rc = cmd_nginx_config(&o);
+	else if (strcmp(o.command, "reload") == 0)
+		rc = cmd_reload(&o);
 	else
 		rc = daemon_run(&o.ov);
 	feedwrite_cleanup();

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "archive.h"
 #include "discovery.h"
 #include "feedname.h"
 #include "nginxconf.h"
@@ -24,6 +25,7 @@ static void	exact(const struct config *, struct buf *, const char *,
 static void	pattern(const struct config *, struct buf *, const char *);
 static const char *unusable(const char *);
 static int	folder_covers(const char *, const char *);
+static void	regex_quote_pages(struct buf *, const char *);
 
 /* s as an nginx string: quoted, '"' and '\' escaped. */
 static void
@@ -158,7 +160,7 @@ static void
 pattern(const struct config *cfg, struct buf *out, const char *pat)
 {
 	const char	*mark = strstr(pat, "{name}"), *slash;
-	char		*head, *rss, *json, *uri, *file;
+	char		*head, *rss, *json, *uri, *file, *tail, *rtail;
 
 	for (slash = mark; slash > pat && slash[-1] != '/'; slash--)
 		;
@@ -177,8 +179,13 @@ pattern(const struct config *cfg, struct buf *out, const char *pat)
 		/* {name} in the first folder or file name: only URLs of the
 		 * pattern's shape (names never start with '.'). */
 		head = xstrndup(pat, (size_t)(mark - pat));
-		rss = feedname_rss_path(mark + 6);
-		json = feedname_json_path(mark + 6);
+		/* The tail's forms for a name ("x"), without the name. */
+		xasprintf(&file, "x%s", mark + 6);
+		rss = feedname_rss_path(file);
+		json = feedname_json_path(file);
+		memmove(rss, rss + 1, strlen(rss));
+		memmove(json, json + 1, strlen(json));
+		free(file);
 		buf_adds(out, "location ~ \"^");
 		regex_quote(out, cfg->baseurl);
 		buf_adds(out, "/(");
@@ -189,6 +196,23 @@ pattern(const struct config *cfg, struct buf *out, const char *pat)
 		regex_quote(out, rss);
 		buf_adds(out, "|");
 		regex_quote(out, json);
+		if (cfg->archive != ARCHIVE_NONE) {
+			/* RFC 5005 pages: STEM/archive/PERIOD.EXT. */
+			xasprintf(&file, "x%s", mark + 6);
+			tail = archive_path(file, "[^/]+");
+			free(file);
+			xasprintf(&file, "x%s", rss);
+			rtail = archive_path(file, "[^/]+");
+			free(file);
+			memmove(tail, tail + 1, strlen(tail));
+			memmove(rtail, rtail + 1, strlen(rtail));
+			buf_adds(out, "|");
+			regex_quote_pages(out, tail);
+			buf_adds(out, "|");
+			regex_quote_pages(out, rtail);
+			free(rtail);
+			free(tail);
+		}
 		buf_adds(out, "))$\" {\n    alias ");
 		xasprintf(&file, "%s/$1", cfg->output_dir);
 		quote(out, file);
@@ -202,6 +226,27 @@ pattern(const struct config *cfg, struct buf *out, const char *pat)
 	common(cfg, out, "    ");
 	deny_nested(out);
 	buf_adds(out, "}\n");
+}
+
+/*
+ * An archive page path as a regular expression: quoted, but for the
+ * "[^/]+" standing for its period.
+ */
+static void
+regex_quote_pages(struct buf *out, const char *path)
+{
+	const char	*any = strstr(path, "[^/]+");
+	char		*head;
+
+	if (any == NULL) {
+		regex_quote(out, path);
+		return;
+	}
+	head = xstrndup(path, (size_t)(any - path));
+	regex_quote(out, head);
+	buf_adds(out, "[^/]+");
+	regex_quote(out, any + 5);
+	free(head);
 }
 
 /* Whether pattern a's folder holds pattern b's (so b needs no location). */
@@ -246,6 +291,25 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 		    feedname_rss_path(cfg->feed_path) :
 		    feedname_json_path(cfg->feed_path);
 		exact(cfg, out, rel, discovery_formats[k].mime);
+		free(rel);
+	}
+	if (cfg->archive != ARCHIVE_NONE) {
+		/* Its RFC 5005 pages, in STEM/archive/. */
+		rel = archive_path(cfg->feed_path, "");
+		*strrchr(rel, '/') = '\0';
+		xasprintf(&uri, "%s/%s/", cfg->baseurl, rel);
+		xasprintf(&file, "%s/%s/", cfg->output_dir, rel);
+		buf_adds(out, "location ^~ ");
+		quote(out, uri);
+		buf_adds(out, " {\n    alias ");
+		quote(out, file);
+		buf_adds(out, ";\n");
+		feed_types(out, cfg->feed_path);
+		common(cfg, out, "    ");
+		deny_nested(out);
+		buf_adds(out, "}\n");
+		free(file);
+		free(uri);
 		free(rel);
 	}
 	cats_inside = folder_covers(cfg->tag_path, cfg->category_path) &&

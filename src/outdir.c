@@ -17,6 +17,8 @@
 
 #include "fileio.h"
 #include "outdir.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "xmalloc.h"
 
 /* Marks temporary files; a dot name keeps them out of listings. */
@@ -201,20 +203,24 @@ outdir_open(const char *path, const char *within, char **cause)
 	struct outdir	*od;
 	struct stat	 st;
 	uint64_t	 mnt_id;
-	int		 fd, state;
+	int		 fd, state, err;
 
 	if ((fd = open_root(path, within)) == -1) {
-		xasprintf(cause, "cannot open the output folder %s: %s", path,
-		    errno == ELOOP || errno == ENOTDIR ? "a symbolic link or "
-		    "a file is in the way" : strerror(errno));
+		err = errno;
+		xasprintf(cause, "cannot open the output folder %s: %s%s", path,
+		    err == ELOOP || err == ENOTDIR ? "a symbolic link or "
+		    "a file is in the way" : strerror(err),
+		    sandbox_hint(path, err, 1));
 		return (NULL);
 	}
 	if (identify(fd, NULL, &st, &mnt_id) == -1 ||
 	    (state = open_dir_at(fd, OUTDIR_STATE, strlen(OUTDIR_STATE),
 	    1)) == -1) {
-		xasprintf(cause, "cannot create %s/%s: %s", path, OUTDIR_STATE,
-		    errno == ELOOP || errno == ENOTDIR ? "something that is "
-		    "not a folder is in the way" : strerror(errno));
+		err = errno;
+		xasprintf(cause, "cannot create %s/%s: %s%s", path,
+		    OUTDIR_STATE, err == ELOOP || err == ENOTDIR ? "something "
+		    "that is not a folder is in the way" : strerror(err),
+		    sandbox_hint(path, err, 1));
 		close(fd);
 		return (NULL);
 	}
@@ -745,6 +751,7 @@ outdir_batch_commit(struct outdir_batch *b,
 		}
 	}
 	for (i = 0; i < b->count; i++) {
+		sdnotify_keepalive();
 		st = &b->files[i];
 		dirfd = b->dirs[st->dir].fd;
 		base = strrchr(st->rel, '/') != NULL ?

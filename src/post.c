@@ -20,6 +20,7 @@
 #include "permalink.h"
 #include "post.h"
 #include "render.h"
+#include "sandbox.h"
 #include "sitedata.h"
 #include "smarty.h"
 #include "text.h"
@@ -849,10 +850,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 			err = ELOOP;
 		else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 			err = EINVAL;
-		xasprintf(cause, " cannot read: %s", err == EINVAL ?
+		xasprintf(cause, " cannot read: %s%s", err == EINVAL ?
 		    "not a regular file" : err == EFBIG ? "file too large" :
 		    err == ELOOP ? "symbolic links are not followed" :
-		    strerror(err));
+		    strerror(err), sandbox_hint(path, err, 0));
 		goto done;
 	}
 	f->dev = st.st_dev;

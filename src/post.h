@@ -64,7 +64,7 @@ struct post {
 	ino_t		 ino;
 	off_t		 size;
 	int64_t		 mtime_ns;
-	int64_t		 ctime_ns;
+	int64_t		 ctime_ns;	/* a chmod may make it unreadable */
 	uint64_t	 digest;	/* hash64 of its bytes */
 };
 

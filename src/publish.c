@@ -8,18 +8,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "buf.h"
 #include "discovery.h"
 #include "feedname.h"
 #include "feedwrite.h"
 #include "fsig.h"
 #include "gzfile.h"
+#include "hash.h"
 #include "liquidpost.h"
 #include "log.h"
 #include "outdir.h"
 #include "parallel.h"
 #include "publish.h"
 #include "rcache.h"
+#include "sandbox.h"
+#include "sdnotify.h"
 #include "state.h"
 #include "strmap.h"
 #include "xmalloc.h"
@@ -57,28 +61,57 @@ struct publisher {
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
 	struct buf	 listed;	/* what the discovery files last said */
+	int		 lists_later;	/* publish_feeds leaves the lists... */
+	int		 lists_stale;	/* ...which are then out of date */
+	struct strmap	*doc_pages;	/* current document -> strmap of the
+					 * paths of its archive pages */
+	struct strmap	*signatures;	/* archive page -> uint64_t * of what
+					 * it was last written from */
 };
 
-/* One feed file to render. */
+/* One feed file to render: a feed's document (feedwrite.h). */
 struct job {
 	struct feed	*feed;
 	enum feed_format format;
 	char		*rel;		/* path in the output folder */
+	struct feed_doc	 doc;		/* its posts and links (doc.path: rel) */
+	char		*current;	/* an archive page's, owned */
+	char		*prev;		/* doc.prev_archive, owned */
+	int		 page;		/* an archive page, of... */
+	uint64_t	 signature;	/* ...this archive_signature */
 	int		 rc;		/* outdir_batch_add's, or -1 */
 	int		 err;		/* errno of a failed write, 0 for libxml2 */
-	uint64_t	 sig;		/* fsig_of the feed */
+	uint64_t	 sig;		/* fsig_of the document */
 	int		 stable;	/* every entry made from its file alone */
 };
 
-/* The feed files of one publish, shared out between threads. */
+/* A file staged in a round, to sign once it is in place (fsig.h). */
+struct to_sign {
+	char		*rel;
+	uint64_t	 sig;
+	int		 stable;
+};
+
+/*
+ * The feed files of one publish, rendered in rounds (so that the bodies
+ * of archive pages never all sit in memory at once) and shared out
+ * between threads, then committed together.
+ */
 struct render_work {
 	struct publisher *pub;
 	struct publish_stats *st;
-	struct job	*jobs;
-	size_t		 n;
+	struct job	*jobs;		/* of the round */
+	size_t		 n, cap;
+	struct post	**needed;	/* bodies the round's jobs need */
+	size_t		 nneeded, needed_cap;
 	struct outdir_batch *batches[PARALLEL_MAX]; /* one per range */
 	struct strmap	*failed;	/* files that could not be put in place */
+	struct to_sign	*sign;		/* files of every round, to sign */
+	size_t		 nsign, sign_cap;
 };
+
+/* A round ends once its jobs need this many bodies. */
+#define ROUND_POSTS	4096
 
 /* Feed files below this many are rendered by the calling thread alone. */
 #define RENDER_PARALLEL_MIN	64
@@ -103,6 +136,19 @@ static void	stage_gz(struct outdir_batch *, const char *, const void *,
 static int	stage_file(struct outdir_batch *, const struct config *,
 		    const char *, const void *, size_t, int *);
 static void	publish_discovery(struct publisher *, struct publish_stats *);
+static int	unchanged(struct render_work *, struct feed *, enum feed_format,
+		    const char *, size_t, size_t, const char *, uint64_t *);
+static void	sign_files(struct render_work *);
+static struct job *add_job(struct render_work *, struct feed *,
+		    enum feed_format, char *, size_t, size_t);
+static void	plan_feed(struct render_work *, struct feed *);
+static void	plan_pages(struct render_work *, struct feed *,
+		    enum feed_format, char *);
+static void	drop_pages(struct publisher *, const char *, struct strmap *,
+		    struct publish_stats *);
+static void	run_round(struct render_work *);
+static void	free_doc_pages(struct strmap *);
+static void	free_signatures(struct strmap *);
 static int	path_cmp(const void *, const void *);
 static void	free_owners(struct strmap *);
 
@@ -195,6 +241,8 @@ publish_create(const struct config *cfg, struct outdir *out,
 	strmap_put(pub->folders, "", pub);
 	pub->cache = rcache_create(RCACHE_BUDGET);
 	pub->sigs = fsig_open(cfg, out);
+	pub->doc_pages = strmap_create();
+	pub->signatures = strmap_create();
 	read_manifest(pub);
 	remove_stale_temps(pub);
 	return (pub);
@@ -231,8 +279,38 @@ publish_free(struct publisher *pub)
 	fsig_free(pub->sigs);
 	liquidpost_free(&pub->lp);
 	buf_free(&pub->listed);
+	free_doc_pages(pub->doc_pages);
+	free_signatures(pub->signatures);
 	free(pub);
 }
+
+/* Free the sets of archive pages and the map. */
+static void
+free_doc_pages(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(m, &pos, &key, &value))
+		strmap_free(value);
+	strmap_free(m);
+}
+
+/* Free the signatures and the map. */
+static void
+free_signatures(struct strmap *m)
+{
+	size_t		 pos = 0;
+	const char	*key;
+	void		*value;
+
+	while (strmap_next(m, &pos, &key, &value))
+		free(value);
+	strmap_free(m);
+}
+
+
 
 /* Delete an output file we own; freeing a contested one asks for more. */
 static void
@@ -404,24 +482,28 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 {
 	struct render_work *w = arg;
 	const struct config *cfg = w->pub->cfg;
-	const struct rendered **entries;
+	const struct rendered **entries = NULL;
 	struct buf	 out = BUF_INIT;
 	struct outdir_batch *batch = w->batches[part];
 	struct job	*job;
-	size_t		 i, k, limit = (size_t)cfg->posts_limit;
+	size_t		 i, k, cap = 0;
 
-	entries = xcalloc(limit, sizeof *entries);
 	for (i = begin; i < end; i++) {
+		sdnotify_keepalive();
 		job = &w->jobs[i];
+		if (job->doc.count > cap) {
+			cap = job->doc.count;
+			entries = xreallocarray(entries, cap, sizeof *entries);
+		}
 		job->stable = 1;
-		for (k = 0; k < job->feed->nposts && k < limit; k++) {
+		for (k = 0; k < job->doc.count; k++) {
 			entries[k] = rcache_peek(w->pub->cache,
-			    job->feed->posts[k]);
+			    job->feed->posts[job->doc.first + k]);
 			if (entries[k] == NULL || !entries[k]->stable)
 				job->stable = 0;
 		}
 		buf_reset(&out);
-		if (feedwrite_render(cfg, job->feed, job->format, job->rel,
+		if (feedwrite_render(cfg, job->feed, job->format, &job->doc,
 		    entries, &out) != 0) {
 			job->rc = -1;
 			job->err = 0;
@@ -528,9 +610,10 @@ write_done(const char *rel, int err, void *arg)
 		return;
 	}
 	strmap_put(w->failed, rel, w);
-	failure(w->st, "cannot write %s/%s: %s", outdir_path(w->pub->out), rel,
-	    err == ELOOP || err == ENOTDIR ? "a symbolic link or a file is "
-	    "in the way" : strerror(err));
+	failure(w->st, "cannot write %s/%s: %s%s", outdir_path(w->pub->out),
+	    rel, err == ELOOP || err == ENOTDIR ? "a symbolic link or a file "
+	    "is in the way" : strerror(err),
+	    sandbox_hint(outdir_path(w->pub->out), err, 1));
 }
 
 /* Count a file that could not be written, keeping the first reason. */
@@ -557,120 +640,342 @@ void
 publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
     struct publish_stats *st)
 {
-	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
-	    FORMAT_JSON };
 	struct render_work w;
-	struct outdir_batch *probe = outdir_batch_create(pub->out);
-	struct post	**needed;
-	struct job	*job;
-	struct feed	*f;
-	struct owner	*o;
-	size_t		 i, k, nneeded = 0, limit = (size_t)pub->cfg->posts_limit;
-	char		*rel, *gzrel, *gz;
-	int		 render;
+	size_t		 i;
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
 	w.failed = strmap_create();
-	/* At most a file per format, and its first posts_limit posts. */
-	w.jobs = xcalloc(3 * n + 1, sizeof *w.jobs);
-	for (i = 0; i < n; i++)
-		nneeded += feeds[i]->nposts < limit ? feeds[i]->nposts : limit;
-	needed = xcalloc(nneeded + 1, sizeof *needed);
-	nneeded = 0;
-	for (i = 0; i < n; i++) {
-		f = feeds[i];
-		if (!feed_wanted(pub->cfg, f))
-			continue;
-		render = 0;
-		for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
-			if (!(pub->cfg->formats & formats[k]))
-				continue;
-			rel = feedname_path(pub->cfg, f, formats[k]);
-			gzrel = gzfile_path(rel);
-			if (f->nposts == 0 && f->kind != FEED_SITE) {
-				/* Only its own file: another feed may hold
-				 * the name. */
-				o = strmap_get(pub->owners, rel);
-				if ((o != NULL && owner_is(o, f)) ||
-				    (o == NULL && strmap_get(pub->previous,
-				    rel) != NULL)) {
-					remove_file(pub, rel, st);
-					/* Its .gz goes with it. */
-					if (strmap_get(pub->owners, gzrel) ||
-					    strmap_get(pub->previous, gzrel))
-						remove_file(pub, gzrel, st);
-				}
-				free(gzrel);
-				free(rel);
-				continue;
-			}
-			if (claim(pub, f, rel) != 0 || (pub->cfg->gzip &&
-			    claim(pub, f, gzrel) != 0)) {
-				free(gzrel);
-				free(rel);
-				continue;
-			}
-			free(gzrel);
-			job = &w.jobs[w.n];
-			job->feed = f;
-			job->format = formats[k];
-			job->rel = rel;
-			/* Rendered from the same as the file on disk: the
-			 * bytes are the same, and no body is read. */
-			job->sig = fsig_of(pub->sigs, f, formats[k], rel);
-			if (fsig_unchanged(pub->sigs, probe, rel, job->sig)) {
-				st->unchanged++;
-				free(rel);
-				continue;
-			}
-			w.n++;
-			render = 1;
-		}
-		for (k = 0; render && k < f->nposts && k < limit; k++)
-			needed[nneeded++] = f->posts[k];
-	}
-	rcache_prepare(pub->cache, pub->cfg, &pub->lp, needed, nneeded);
-	free(needed);
-
 	/* One batch per range, so threads never share one. */
 	for (i = 0; i < PARALLEL_MAX; i++)
 		w.batches[i] = outdir_batch_create(pub->out);
-	parallel_for(w.n, RENDER_PARALLEL_MIN, render_range, &w);
-
-	for (i = 0; i < w.n; i++) {
-		job = &w.jobs[i];
-		if (job->rc == -1 && job->err == 0)
-			failure(st, "cannot render %s/%s: libxml2 failed",
-			    outdir_path(pub->out), job->rel);
-		else if (job->rc == -1)
-			write_done(job->rel, job->err, &w);
-		else if (job->rc == 0)
-			st->unchanged++;
+	for (i = 0; i < n; i++) {
+		if (feed_wanted(pub->cfg, feeds[i]))
+			plan_feed(&w, feeds[i]);
 	}
-	for (i = 0; i < PARALLEL_MAX; i++) {
+	run_round(&w);
+	for (i = 0; i < PARALLEL_MAX; i++)
 		outdir_batch_commit(w.batches[i], write_done, &w);
+	sign_files(&w);
+	for (i = 0; i < PARALLEL_MAX; i++)
 		outdir_batch_free(w.batches[i]);
-	}
-	/* What each file in place was rendered from. */
-	for (i = 0; i < w.n; i++) {
-		job = &w.jobs[i];
-		gz = gzfile_path(job->rel);
-		if (job->rc == -1 || strmap_get(w.failed, job->rel) != NULL ||
-		    strmap_get(w.failed, gz) != NULL)
-			fsig_drop(pub->sigs, job->rel);
-		else
-			fsig_set(pub->sigs, probe, job->rel, job->sig,
-			    job->stable);
-		free(gz);
-		free(job->rel);
-	}
-	outdir_batch_free(probe);
 	strmap_free(w.failed);
 	free(w.jobs);
-	rcache_trim(pub->cache);
+	free(w.needed);
+	if (pub->lists_later)
+		pub->lists_stale = 1;
+	else
+		publish_discovery(pub, st);
+}
+
+void
+publish_lists_later(struct publisher *pub)
+{
+	pub->lists_later = 1;
+}
+
+int
+publish_lists_stale(const struct publisher *pub)
+{
+	return (pub->lists_stale);
+}
+
+void
+publish_lists(struct publisher *pub, struct publish_stats *st)
+{
+	pub->lists_stale = 0;
 	publish_discovery(pub, st);
+}
+
+/*
+ * Whether the document rel, showing f->posts[first..+count) (and
+ * linking to the archive page prev, when not NULL), was rendered from
+ * exactly that into the file on disk (fsig.h): then it is left as it
+ * is.  Sets *sig to its signature.
+ */
+static int
+unchanged(struct render_work *w, struct feed *f, enum feed_format format,
+    const char *rel, size_t first, size_t count, const char *prev,
+    uint64_t *sig)
+{
+	*sig = fsig_of(w->pub->sigs, f, format, rel, first, count, prev);
+	if (!fsig_unchanged(w->pub->sigs, w->batches[0], rel, *sig))
+		return (0);
+	w->st->unchanged++;
+	return (1);
+}
+
+/* After the commit: what each file in place was rendered from. */
+static void
+sign_files(struct render_work *w)
+{
+	struct to_sign	*t;
+	size_t		 i;
+	char		*gz;
+
+	for (i = 0; i < w->nsign; i++) {
+		t = &w->sign[i];
+		gz = gzfile_path(t->rel);
+		if (strmap_get(w->failed, t->rel) != NULL ||
+		    strmap_get(w->failed, gz) != NULL)
+			fsig_drop(w->pub->sigs, t->rel);
+		else
+			fsig_set(w->pub->sigs, w->batches[0], t->rel, t->sig,
+			    t->stable);
+		free(gz);
+		free(t->rel);
+	}
+	free(w->sign);
+	w->sign = NULL;
+	w->nsign = w->sign_cap = 0;
+}
+
+/*
+ * A document to render: rel (taken) shows feed->posts[first..+count);
+ * a round is run first when the bodies it needs are many.
+ */
+static struct job *
+add_job(struct render_work *w, struct feed *f, enum feed_format format,
+    char *rel, size_t first, size_t count)
+{
+	struct job	*job;
+	size_t		 k;
+
+	if (w->nneeded > 0 && w->nneeded + count > ROUND_POSTS)
+		run_round(w);
+	if (w->n == w->cap) {
+		w->cap = w->cap == 0 ? 64 : w->cap * 2;
+		w->jobs = xreallocarray(w->jobs, w->cap, sizeof *w->jobs);
+	}
+	if (w->nneeded + count > w->needed_cap) {
+		w->needed_cap = w->nneeded + count + ROUND_POSTS;
+		w->needed = xreallocarray(w->needed, w->needed_cap,
+		    sizeof *w->needed);
+	}
+	for (k = 0; k < count; k++)
+		w->needed[w->nneeded++] = f->posts[first + k];
+	job = &w->jobs[w->n++];
+	memset(job, 0, sizeof *job);
+	job->feed = f;
+	job->format = format;
+	job->rel = rel;
+	job->doc.path = rel;
+	job->doc.first = first;
+	job->doc.count = count;
+	return (job);
+}
+
+/* Plan a feed's files: its documents in each format, or their removal. */
+static void
+plan_feed(struct render_work *w, struct feed *f)
+{
+	static const enum feed_format formats[] = { FORMAT_ATOM, FORMAT_RSS,
+	    FORMAT_JSON };
+	struct publisher *pub = w->pub;
+	struct feed_doc	 doc;
+	struct owner	*o;
+	size_t		 k;
+	uint64_t	 sig;
+	char		*rel, *gzrel;
+
+	for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+		if (!(pub->cfg->formats & formats[k]))
+			continue;
+		rel = feedname_path(pub->cfg, f, formats[k]);
+		gzrel = gzfile_path(rel);
+		if (f->nposts == 0 && f->kind != FEED_SITE) {
+			/* Only its own file: another feed may hold the
+			 * name. */
+			o = strmap_get(pub->owners, rel);
+			if ((o != NULL && owner_is(o, f)) ||
+			    (o == NULL && strmap_get(pub->previous,
+			    rel) != NULL)) {
+				remove_file(pub, rel, w->st);
+				/* Its .gz and its archive pages go with it. */
+				if (strmap_get(pub->owners, gzrel) ||
+				    strmap_get(pub->previous, gzrel))
+					remove_file(pub, gzrel, w->st);
+				drop_pages(pub, rel, NULL, w->st);
+			}
+			free(gzrel);
+			free(rel);
+			continue;
+		}
+		if (claim(pub, f, rel) != 0 || (pub->cfg->gzip &&
+		    claim(pub, f, gzrel) != 0)) {
+			free(gzrel);
+			free(rel);
+			continue;
+		}
+		free(gzrel);
+		if (pub->cfg->archive != ARCHIVE_NONE &&
+		    formats[k] != FORMAT_JSON)
+			plan_pages(w, f, formats[k], rel);
+		else {
+			feedwrite_current(pub->cfg, f, rel, &doc);
+			if (unchanged(w, f, formats[k], rel, 0, doc.count, NULL,
+			    &sig))
+				free(rel);
+			else
+				add_job(w, f, formats[k], rel, 0,
+				    doc.count)->sig = sig;
+		}
+	}
+}
+
+/*
+ * An archived feed's documents in one format (archive.h): the current
+ * one, and each archive page not already on disk as it would be written.
+ */
+static void
+plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
+    char *rel)
+{
+	struct publisher *pub = w->pub;
+	struct archive_page *pages;
+	struct strmap	*now = strmap_create();
+	struct job	*job;
+	uint64_t	*known, signature, sig;
+	size_t		 i, npages, current;
+	char		*base, *path, *prev, *gzpath;
+
+	/* rel goes to a job, which a later round frees: keep a copy. */
+	base = xstrdup(rel);
+	current = archive_split(f, pub->cfg->archive,
+	    (size_t)pub->cfg->posts_limit, &pages, &npages);
+	prev = npages > 0 ? archive_path(base, pages[0].key) : NULL;
+	if (unchanged(w, f, format, rel, 0, current, prev != NULL ? prev : "",
+	    &sig)) {
+		free(prev);
+		free(rel);
+	} else {
+		job = add_job(w, f, format, rel, 0, current);
+		job->doc.prev_archive = job->prev = prev;
+		job->doc.complete = npages == 0;
+		job->sig = sig;
+	}
+	for (i = 0; i < npages; i++) {
+		path = archive_path(base, pages[i].key);
+		gzpath = gzfile_path(path);
+		prev = i + 1 < npages ? archive_path(base, pages[i + 1].key) :
+		    NULL;
+		/* Its link to the next older page is part of it too. */
+		signature = archive_signature(f, &pages[i]) ^
+		    (prev != NULL ? hash64(prev, strlen(prev)) : 0);
+		strmap_put(now, path, pub);
+		if (claim(pub, f, path) != 0 || (pub->cfg->gzip &&
+		    claim(pub, f, gzpath) != 0) ||
+		    ((known = strmap_get(pub->signatures, path)) != NULL &&
+		    *known == signature && outdir_exists(pub->out, path)) ||
+		    unchanged(w, f, format, path, pages[i].first,
+		    pages[i].count, prev != NULL ? prev : "", &sig)) {
+			free(gzpath);
+			free(prev);
+			free(path);
+			continue;
+		}
+		free(gzpath);
+		job = add_job(w, f, format, path, pages[i].first,
+		    pages[i].count);
+		job->doc.current = job->current = xstrdup(base);
+		job->doc.prev_archive = job->prev = prev;
+		job->page = 1;
+		job->signature = signature;
+		job->sig = sig;
+	}
+	free(pages);
+	drop_pages(pub, base, now, w->st);
+	free(base);
+}
+
+/*
+ * The archive pages of the document at rel are now those in now (taken;
+ * NULL: none): remove the others it had, with their .gz.
+ */
+static void
+drop_pages(struct publisher *pub, const char *rel, struct strmap *now,
+    struct publish_stats *st)
+{
+	struct strmap	*had;
+	size_t		 pos = 0;
+	const char	*path;
+	void		*value;
+	char		*gzpath;
+
+	if ((had = strmap_remove(pub->doc_pages, rel)) != NULL) {
+		while (strmap_next(had, &pos, &path, &value)) {
+			if (now != NULL && strmap_get(now, path) != NULL)
+				continue;
+			remove_file(pub, path, st);
+			gzpath = gzfile_path(path);
+			if (strmap_get(pub->owners, gzpath) != NULL)
+				remove_file(pub, gzpath, st);
+			free(gzpath);
+			free(strmap_remove(pub->signatures, path));
+		}
+		strmap_free(had);
+	}
+	if (now != NULL && strmap_count(now) > 0)
+		strmap_put(pub->doc_pages, rel, now);
+	else
+		strmap_free(now);
+}
+
+/*
+ * Render the round's documents (their bodies first, on every core when
+ * there are many) and stage their files; note the archive pages staged.
+ */
+static void
+run_round(struct render_work *w)
+{
+	struct publisher *pub = w->pub;
+	struct job	*job;
+	uint64_t	*known;
+	size_t		 i;
+
+	if (w->n == 0)
+		return;
+	rcache_prepare(pub->cache, pub->cfg, &pub->lp, w->needed, w->nneeded);
+	parallel_for(w->n, RENDER_PARALLEL_MIN, render_range, w);
+	for (i = 0; i < w->n; i++) {
+		job = &w->jobs[i];
+		if (job->rc == -1)
+			fsig_drop(pub->sigs, job->rel);
+		if (job->rc == -1 && job->err == 0)
+			failure(w->st, "cannot render %s/%s: libxml2 failed",
+			    outdir_path(pub->out), job->rel);
+		else if (job->rc == -1)
+			write_done(job->rel, job->err, w);
+		else {
+			if (job->rc == 0)
+				w->st->unchanged++;
+			if (w->nsign == w->sign_cap) {
+				w->sign_cap = w->sign_cap == 0 ? 64 :
+				    w->sign_cap * 2;
+				w->sign = xreallocarray(w->sign, w->sign_cap,
+				    sizeof *w->sign);
+			}
+			w->sign[w->nsign].rel = xstrdup(job->rel);
+			w->sign[w->nsign].sig = job->sig;
+			w->sign[w->nsign++].stable = job->stable;
+			if (job->page) {
+				if ((known = strmap_get(pub->signatures,
+				    job->rel)) == NULL) {
+					known = xmalloc(sizeof *known);
+					strmap_put(pub->signatures, job->rel,
+					    known);
+				}
+				*known = job->signature;
+			}
+		}
+		free(job->rel);
+		free(job->current);
+		free(job->prev);
+	}
+	w->n = 0;
+	w->nneeded = 0;
+	rcache_trim(pub->cache);
 }
 
 /*
@@ -806,11 +1111,16 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	free(feeds);
 }
 
-/* Render the lists of feeds at the next publish whatever they hold. */
+/*
+ * Render the lists of feeds and the archive pages at the next publish,
+ * whatever they hold.
+ */
 void
 publish_recheck(struct publisher *pub)
 {
 	buf_reset(&pub->listed);
+	free_signatures(pub->signatures);
+	pub->signatures = strmap_create();
 }
 
 /* qsort order of path strings. */

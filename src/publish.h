@@ -55,6 +55,16 @@ void		 publish_feeds(struct publisher *, struct feed **, size_t,
 		    struct publish_stats *);
 
 /*
+ * The lists of feeds (discovery.h) cost more than a few feeds to render
+ * on a site with thousands: after publish_lists_later, publish_feeds
+ * leaves them out of date (publish_lists_stale) until publish_lists,
+ * which the daemon calls a little later, once for many changes.
+ */
+void		 publish_lists_later(struct publisher *);
+int		 publish_lists_stale(const struct publisher *);
+void		 publish_lists(struct publisher *, struct publish_stats *);
+
+/*
  * After a full build: remove files of the old manifest that no feed
  * claimed, and save the manifest (a failure is counted in stats).
  */
@@ -88,10 +98,11 @@ void		 publish_foreach_folder(const struct publisher *,
 		    void (*fn)(const char *, void *), void *);
 
 /*
- * Compare the lists of feeds (discovery.h) with the disk again at the
- * next publish, even if what they list did not change since the last
- * (they are not rendered again while it does not, and their files are
- * there): for a full publish, which rewrites whatever differs.
+ * Compare the lists of feeds (discovery.h) and the archive pages
+ * (archive.h) with the disk again at the next publish, even if what they
+ * hold did not change since the last (they are not rendered again while
+ * it does not, and their files are there): for a full publish, which
+ * rewrites whatever differs.
  */
 void		 publish_recheck(struct publisher *);
 

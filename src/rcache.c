@@ -9,6 +9,7 @@
 #include "parallel.h"
 #include "post.h"
 #include "rcache.h"
+#include "sdnotify.h"
 #include "strmap.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -192,6 +193,7 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 		free(safe);
 		free(content);
 		free(summary);
+		sdnotify_keepalive();
 	}
 	buf_free(&scratch);
 }

@@ -10,7 +10,9 @@
 
 #include "log.h"
 #include "post.h"
+#include "sandbox.h"
 #include "scan.h"
+#include "sdnotify.h"
 #include "xmalloc.h"
 
 /* Jekyll 4.3's Configuration::DEFAULT_EXCLUDES, added to any exclude:. */
@@ -189,7 +191,7 @@ walk(const struct walker *wk, const char *rel, int posts)
 	struct stat	 st;
 	char		*dir, *path, *childrel;
 	const char	*base;
-	int		 isdir;
+	int		 isdir, err;
 
 	if (*rel == '\0')
 		dir = xstrdup(cfg->site_dir);
@@ -202,15 +204,19 @@ walk(const struct walker *wk, const char *rel, int posts)
 		log_warnx("%s: a folder named like a post; the posts in it are "
 		    "read as posts", dir);
 	if ((d = opendir(dir)) == NULL) {
+		err = errno;
 		if (*rel == '\0')
-			log_warn("cannot read the site folder %s", dir);
-		else if (errno != ENOENT)
-			log_warn("cannot read folder %s", dir);
+			log_warnx("cannot read the site folder %s: %s%s", dir,
+			    strerror(err), sandbox_hint(dir, err, 0));
+		else if (err != ENOENT)
+			log_warnx("cannot read folder %s: %s%s", dir,
+			    strerror(err), sandbox_hint(dir, err, 0));
 		free(dir);
 		return (-1);
 	}
 
 	while ((de = readdir(d)) != NULL) {
+		sdnotify_keepalive();
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;

@@ -3,15 +3,23 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sdnotify.h"
+
+/* Half the watchdog interval (0: no watchdog), and when a ping is due. */
+static int64_t		 ping_every_us = -1;
+static _Atomic int64_t	 ping_due_us;
+
+static int64_t	monotonic_us(void);
 
 /* Send one notification datagram. */
 int
@@ -69,4 +77,41 @@ sdnotify_watchdog_usec(void)
 	if (errno != 0 || *end != '\0')
 		return (0);
 	return ((uint64_t)v);
+}
+
+/* Microseconds on the monotonic clock. */
+static int64_t
+monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* Ping the watchdog now. */
+void
+sdnotify_watchdog_ping(void)
+{
+	if (ping_every_us == -1)
+		ping_every_us = (int64_t)(sdnotify_watchdog_usec() / 2);
+	if (ping_every_us == 0)
+		return;
+	atomic_store(&ping_due_us, monotonic_us() + ping_every_us);
+	sdnotify("WATCHDOG=1");
+}
+
+/* Ping the watchdog if a ping is due (one thread wins the race). */
+void
+sdnotify_keepalive(void)
+{
+	int64_t	 due, now;
+
+	if (ping_every_us <= 0)
+		return;
+	now = monotonic_us();
+	due = atomic_load(&ping_due_us);
+	if (now >= due && atomic_compare_exchange_strong(&ping_due_us, &due,
+	    now + ping_every_us))
+		sdnotify("WATCHDOG=1");
 }

@@ -18,4 +18,18 @@ int	sdnotify(const char *, ...) __attribute__((__format__(printf, 1, 2)));
  */
 uint64_t sdnotify_watchdog_usec(void);
 
+/*
+ * Ping the watchdog (WATCHDOG=1) now, and count the next ping as due half
+ * a watchdog interval later.  Does nothing without a watchdog.
+ */
+void	sdnotify_watchdog_ping(void);
+
+/*
+ * Ping the watchdog if a ping is due: called from the loops of a long
+ * build or reload (any thread; it costs a clock read), so that a busy
+ * daemon is not taken for a hung one, while a daemon stuck anywhere else
+ * still is.
+ */
+void	sdnotify_keepalive(void);
+
 #endif

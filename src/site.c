@@ -16,6 +16,7 @@
 #include "pindex.h"
 #include "post.h"
 #include "scan.h"
+#include "sdnotify.h"
 #include "site.h"
 #include "strmap.h"
 #include "url.h"
@@ -48,7 +49,7 @@ struct change {
 	struct index	*idx;
 	struct idmap	*ids;		/* may be NULL */
 	struct pindex	*pi;		/* may be NULL */
-	const struct index *previous;	/* before a reload, or NULL */
+	const struct site_previous *previous; /* before a reload, or NULL */
 	int64_t		 now;
 	struct post	**gone;
 	size_t		 ngone;
@@ -177,6 +178,7 @@ keep_id(struct change *c, struct post *post, const char *relpath,
 {
 	struct post	*from = NULL;
 	const char	*id = NULL;
+	char		*path;
 
 	if (post->id_given) {
 		idmap_drop(c->ids, relpath);
@@ -186,8 +188,12 @@ keep_id(struct change *c, struct post *post, const char *relpath,
 		old = from;
 		idmap_drop(c->ids, relpath_of(c->cfg, from->path));
 	}
-	if (old == NULL && c->previous != NULL)
-		old = index_get(c->previous, post->path);
+	if (old == NULL && c->previous != NULL) {
+		/* The same relative path: a deploy may have moved the site. */
+		xasprintf(&path, "%s/%s", c->previous->site_dir, relpath);
+		old = index_get(c->previous->idx, path);
+		free(path);
+	}
 	if (old != NULL)
 		id = old->id_given ? NULL : old->id;
 	else
@@ -315,9 +321,11 @@ read_range(size_t begin, size_t end, size_t part, void *arg)
 	size_t		 i;
 
 	(void)part;
-	for (i = begin; i < end; i++)
+	for (i = begin; i < end; i++) {
 		read_one(la->cfg, la->pi, la->entries[i].path,
 		    la->entries[i].relpath, &scratch, &la->out[i]);
+		sdnotify_keepalive();
+	}
 	buf_free(&scratch);
 }
 
@@ -363,6 +371,7 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 			st->unchanged += loaded[i].saved;
 			count(st, apply_one(c, res.entries[i].path,
 			    res.entries[i].relpath, &loaded[i]));
+			sdnotify_keepalive();
 		}
 		if (subdir == NULL)
 			index_bulk_end(c->idx);
@@ -374,8 +383,9 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 
 int
 site_load(const struct config *cfg, const char *subdir, struct index *idx,
-    struct idmap *ids, struct pindex *pi, const struct index *previous,
-    int64_t now, struct site_stats *st, scan_folder_fn on_folder, void *arg)
+    struct idmap *ids, struct pindex *pi,
+    const struct site_previous *previous, int64_t now,
+    struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct change	 c;
 	int		 rc;
@@ -398,7 +408,9 @@ unchanged(const struct post *post, const struct stat *sb)
 {
 	return (post->dev == sb->st_dev && post->ino == sb->st_ino &&
 	    post->size == sb->st_size && post->mtime_ns ==
-	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec);
+	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec &&
+	    post->ctime_ns ==
+	    (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec);
 }
 
 /*

@@ -26,6 +26,12 @@ struct site_stats {
 	size_t	 removed;	/* posts dropped from the index */
 };
 
+/* The site as served before a reload: its posts keep their ids. */
+struct site_previous {
+	const struct index *idx;
+	const char	*site_dir;
+};
+
 /*
  * Read every post of the site (or of the site-relative folder subdir)
  * into idx, with future posts pending after now; posts already indexed at
@@ -33,15 +39,15 @@ struct site_stats {
  * index, may be NULL) saved it is taken from there, not read; every
  * outcome is noted in pi, and a whole-site load ends its loading
  * (pindex_loaded).  A post keeps the id it had in previous
- * (the index before a reload; may be NULL), else the one kept in ids (may
+ * (may be NULL) at its site-relative path, else the one kept in ids (may
  * be NULL); a whole-site load forgets the kept ids of files that are
  * gone.  on_folder (may be NULL) sees each folder before it is read, for
  * watching.  Returns 0, or -1 if the folder cannot be read.
  */
 int	site_load(const struct config *, const char *subdir, struct index *,
-	    struct idmap *ids, struct pindex *pi, const struct index *previous,
-	    int64_t now, struct site_stats *, scan_folder_fn on_folder,
-	    void *arg);
+	    struct idmap *ids, struct pindex *pi,
+	    const struct site_previous *previous, int64_t now,
+	    struct site_stats *, scan_folder_fn on_folder, void *arg);
 
 /*
  * After changes: read the new site-relative folders that are keys of

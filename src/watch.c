@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "outdir.h"
 #include "scan.h"
@@ -20,11 +21,18 @@
 #include "xmalloc.h"
 
 /*
- * Only events that mean "content is final" or "a name came or went":
- * IN_MODIFY fires on every write() and would show half-written files.
+ * Only events that mean "content is final", "a name came or went" or
+ * "permissions changed" (IN_ATTRIB: a chmod can make a post or folder
+ * that was skipped readable, or the reverse): IN_MODIFY fires on every
+ * write() and would show half-written files.
  */
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
-			 IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
+			 IN_CREATE | IN_DELETE | IN_DELETE_SELF | \
+			 IN_MOVE_SELF | IN_ATTRIB)
+
+/* Where the site path is anchored: its name being replaced or removed. */
+#define ANCHOR_MASK	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF)
 
 /* In the output folder: only files going away behind feedd's back. */
 #define OUTPUT_MASK	(IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | \
@@ -35,6 +43,9 @@
 
 struct watch {
 	char		*site;		/* the site folder */
+	char		*site_path;	/* the site folder as configured */
+	struct strmap	*anchors;	/* "DIR/" -> name on the site path */
+	int		 anchor_told;	/* a failure to watch one reported */
 	char		*root;		/* site folder with a trailing '/' */
 	size_t		 rootlen;
 	int		 fd;
@@ -46,11 +57,14 @@ struct watch {
 static void	inotify_fds(struct strmap *);
 static int	find_inotify_fd(const struct strmap *);
 static int	start(struct watch *, char **);
+static void	add_anchor(struct watch *, const char *, const char *);
+static void	add_anchors(struct watch *);
 static void	handle_output(struct watch *, const struct inotify_event *,
 		    const char *, struct watch_changes *);
-static void	free_outputs(struct strmap *);
+static void	free_values(struct strmap *);
 static long	watch_limit(void);
 static int	complete_on_create(const struct watch *, const char *);
+static int	readable(const struct watch *, const char *);
 static void	handle(struct watch *, const struct inotify_event *,
 		    struct watch_changes *);
 
@@ -128,20 +142,77 @@ start(struct watch *w, char **cause)
 	}
 	fcntl(w->fd, F_SETFD, FD_CLOEXEC);
 	w->root_wd = -1;
+	add_anchors(w);
 	return (0);
+}
+
+/* Watch folder dir for name (a part of the site path) being replaced. */
+static void
+add_anchor(struct watch *w, const char *dir, const char *name)
+{
+	char	*key;
+
+	xasprintf(&key, "%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/");
+	if (strmap_get(w->anchors, key) == NULL) {
+		if (inotifytools_watch_file(key, ANCHOR_MASK))
+			strmap_put(w->anchors, key, xstrdup(name));
+		else if (!w->anchor_told) {
+			log_warnx("cannot watch %s: %s; a deploy that replaces "
+			    "%s is seen only at SIGHUP or SIGUSR1", dir,
+			    strerror(inotifytools_error()), w->site_path);
+			w->anchor_told = 1;
+		}
+	}
+	free(key);
+}
+
+/*
+ * Watch the parent of the site path's last part, and of each part that
+ * is a symbolic link, for that name being replaced: a deploy that swaps
+ * a link (ln -sfn r2 current.tmp && mv -T current.tmp current) or renames
+ * folders (mv blog blog.old && mv blog.new blog) changes what the path
+ * names without touching the folder feedd watches.
+ */
+static void
+add_anchors(struct watch *w)
+{
+	struct stat	 st;
+	char		*path = xstrdup(w->site_path), *slash, *dir;
+	size_t		 len = strlen(path);
+
+	for (slash = path; slash != NULL; slash = strchr(slash + 1, '/')) {
+		if (slash == path)
+			continue;
+		*slash = '\0';
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+			dir = fileio_dirname(path);
+			add_anchor(w, dir, strrchr(path, '/') + 1);
+			free(dir);
+		}
+		*slash = '/';
+	}
+	if (len > 1 && (slash = strrchr(path, '/')) != NULL) {
+		dir = slash == path ? xstrdup("/") : xstrndup(path,
+		    (size_t)(slash - path));
+		add_anchor(w, dir, slash + 1);
+		free(dir);
+	}
+	free(path);
 }
 
 /* Start watching a site. */
 struct watch *
-watch_create(const char *site_dir, char **cause)
+watch_create(const char *site_dir, const char *site_path, char **cause)
 {
 	struct watch	*w = xcalloc(1, sizeof *w);
 
 	w->site = xstrdup(site_dir);
+	w->site_path = xstrdup(site_path);
 	xasprintf(&w->root, "%s/", site_dir);
 	w->rootlen = strlen(w->root);
 	w->watched = strmap_create();
 	w->outputs = strmap_create();
+	w->anchors = strmap_create();
 	w->fd = -1;
 	if (start(w, cause) != 0) {
 		watch_free(w);
@@ -157,9 +228,16 @@ watch_site(const struct watch *w)
 	return (w->site);
 }
 
-/* Free the output folder map and its values. */
+/* The site folder as configured. */
+const char *
+watch_site_path(const struct watch *w)
+{
+	return (w->site_path);
+}
+
+/* Free a map and its values (strings). */
 static void
-free_outputs(struct strmap *m)
+free_values(struct strmap *m)
 {
 	size_t		 pos = 0;
 	const char	*key;
@@ -258,8 +336,10 @@ watch_reset(struct watch *w, char **cause)
 	inotifytools_cleanup();
 	strmap_free(w->watched);
 	w->watched = strmap_create();
-	free_outputs(w->outputs);
+	free_values(w->outputs);
 	w->outputs = strmap_create();
+	free_values(w->anchors);
+	w->anchors = strmap_create();
 	return (start(w, cause));
 }
 
@@ -289,6 +369,19 @@ complete_on_create(const struct watch *w, const char *rel)
 	return (complete);
 }
 
+/* Whether folder rel of the site can be listed and entered. */
+static int
+readable(const struct watch *w, const char *rel)
+{
+	char	*path;
+	int	 ok;
+
+	xasprintf(&path, "%s%s", w->root, rel);
+	ok = access(path, R_OK | X_OK) == 0;
+	free(path);
+	return (ok);
+}
+
 /* Classify one event in a folder of the output (rel). */
 static void
 handle_output(struct watch *w, const struct inotify_event *ev,
@@ -314,7 +407,7 @@ static void
 handle(struct watch *w, const struct inotify_event *ev,
     struct watch_changes *ch)
 {
-	const char	*dir, *out;
+	const char	*dir, *out, *name;
 	char		*rel;
 	size_t		 dirlen;
 
@@ -325,6 +418,13 @@ handle(struct watch *w, const struct inotify_event *ev,
 	dir = inotifytools_filename_from_wd(ev->wd);
 	if (dir != NULL && (out = strmap_get(w->outputs, dir)) != NULL) {
 		handle_output(w, ev, out, ch);
+		return;
+	}
+	if (dir != NULL && (name = strmap_get(w->anchors, dir)) != NULL) {
+		if ((ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF |
+		    IN_UNMOUNT)) || (ev->len > 0 &&
+		    strcmp(ev->name, name) == 0))
+			ch->site_moved = 1;
 		return;
 	}
 	if (ev->wd == w->root_wd && (ev->mask & (IN_DELETE_SELF |
@@ -359,9 +459,18 @@ handle(struct watch *w, const struct inotify_event *ev,
 		else if ((ev->mask & (IN_MOVED_FROM | IN_DELETE)) &&
 		    strmap_get(w->watched, rel) != NULL)
 			ch->resync = 1;	/* a folder feedd reads went away */
+		else if (ev->mask & IN_ATTRIB) {
+			/* A folder that could not be read (so is not
+			 * watched) may be readable now; one feedd reads
+			 * may have become unreadable. */
+			if (strmap_get(w->watched, rel) == NULL)
+				strmap_put(ch->folders, rel, w);
+			else if (!readable(w, rel))
+				ch->resync = 1;
+		}
 	} else if (dirlen == 0 && strcmp(ev->name, "_config.yml") == 0) {
 		if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
-		    IN_MOVED_FROM))
+		    IN_MOVED_FROM | IN_ATTRIB))
 			ch->config = 1;
 	} else if (!(ev->mask & IN_CREATE) || complete_on_create(w, rel)) {
 		/* A created file is read at its IN_CLOSE_WRITE, never half
@@ -405,8 +514,10 @@ watch_free(struct watch *w)
 	if (w->fd != -1)
 		inotifytools_cleanup();
 	strmap_free(w->watched);
-	free_outputs(w->outputs);
+	free_values(w->outputs);
+	free_values(w->anchors);
 	free(w->site);
+	free(w->site_path);
 	free(w->root);
 	free(w);
 }

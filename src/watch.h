@@ -24,17 +24,24 @@ struct watch_changes {
 	int		 resync;	/* events lost or folders moved */
 	int		 config;	/* _config.yml, _data or _includes changed */
 	int		 root_gone;	/* the site folder itself went away */
+	int		 site_moved;	/* the site path may name another
+					 * folder now (a deploy) */
 	int		 output_gone;	/* a watched output folder went away */
 };
 
-/* The site folder being watched. */
+/* The site folder being watched, and the path it was configured as. */
 const char	*watch_site(const struct watch *);
+const char	*watch_site_path(const struct watch *);
 
 /*
- * Start watching; site_dir must be absolute.  Returns NULL with *cause
- * set (a new string) if inotify cannot be set up.
+ * Start watching the site folder site_dir (absolute, links resolved),
+ * configured as site_path: the parent of site_path's last part, and of
+ * each part that is a symbolic link, is watched for that name being
+ * replaced (site_moved).  Returns NULL with *cause set (a new string) if
+ * inotify cannot be set up.
  */
-struct watch	*watch_create(const char *site_dir, char **cause);
+struct watch	*watch_create(const char *site_dir, const char *site_path,
+		    char **cause);
 
 /*
  * Watch one site-relative folder ("" is the site root); a folder already

@@ -182,6 +182,7 @@ render_feed(struct rcache *rc, const struct feed *f, const char *want_id)
 	    FORMAT_JSON };
 	const struct rendered *entries[1];
 	struct buf	 out = BUF_INIT, again = BUF_INIT;
+	struct feed_doc	 doc;
 	size_t		 k;
 	char		*selfpath;
 
@@ -192,12 +193,13 @@ render_feed(struct rcache *rc, const struct feed *f, const char *want_id)
 		fail("(feed)", NULL, "rcache_peek found no rendering");
 	for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
 		selfpath = feedname_path(cfg, f, formats[k]);
+		feedwrite_current(cfg, f, selfpath, &doc);
 		buf_reset(&out);
 		buf_reset(&again);
-		if (feedwrite_render(cfg, f, formats[k], selfpath, entries,
+		if (feedwrite_render(cfg, f, formats[k], &doc, entries,
 		    &out) != 0)
 			fail(selfpath, NULL, "feedwrite_render failed");
-		if (feedwrite_render(cfg, f, formats[k], selfpath, entries,
+		if (feedwrite_render(cfg, f, formats[k], &doc, entries,
 		    &again) != 0 || again.len != out.len ||
 		    memcmp(again.data, out.data, out.len) != 0)
 			fail(selfpath, &out, "a second rendering differs");

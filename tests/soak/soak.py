@@ -46,6 +46,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sys"))
+from feeddtest import kept_ids, list_tree, say, seed_ids, tree_diff  # noqa: E402
+
 SKIP = 77
 POLL = 0.01
 DEADLINE = 60.0
@@ -58,40 +61,6 @@ FLUSH_RX = re.compile(r"^feedd: \d+ posts (changed|\(\d+ scheduled\) in \d+ feed
 
 class Fail(Exception):
     pass
-
-
-def say(msg):
-    print(msg, flush=True)
-
-
-def list_tree(root):
-    out = set()
-    for d, _dirs, files in os.walk(root):
-        for f in files:
-            out.add(os.path.relpath(os.path.join(d, f), root))
-    return out
-
-
-def tree_diff(out, expected, limit=5):
-    have = list_tree(out)
-    diffs = []
-    extra = sorted(have - set(expected))
-    missing = sorted(set(expected) - have)
-    if extra:
-        diffs.append("%d extra: %s" % (len(extra), ", ".join(extra[:limit])))
-    if missing:
-        diffs.append("%d missing: %s" % (len(missing), ", ".join(missing[:limit])))
-    differing = []
-    for rel in sorted(have & set(expected)):
-        try:
-            with open(os.path.join(out, rel), "rb") as f:
-                if f.read() != expected[rel]:
-                    differing.append(rel)
-        except OSError:
-            differing.append(rel + " (unreadable)")
-    if differing:
-        diffs.append("%d differ: %s" % (len(differing), ", ".join(differing[:limit])))
-    return diffs
 
 
 def rss_kib(pid, field="VmRSS"):
@@ -317,8 +286,10 @@ class Soak:
     # -- the run
 
     def fresh(self):
+        """A fresh build's tree, with the daemon's kept ids (posts moved keep theirs)."""
         dest = os.path.join(self.tmp, "fresh")
         shutil.rmtree(dest, ignore_errors=True)
+        seed_ids(dest, kept_ids(self.out))
         r = subprocess.run([self.feedd, "build", self.site, "-o", dest, "-q"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if r.returncode != 0:

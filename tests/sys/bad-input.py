@@ -140,14 +140,18 @@ def digest(root):
         return res
     for rel in list_tree(root):
         h = hashlib.sha1()
+        size = 0
         try:
             with open(os.path.join(root, rel), "rb") as f:
                 for chunk in iter(lambda: f.read(MB), b""):
                     h.update(chunk)
+                    size += len(chunk)
+        except FileNotFoundError:
+            continue        # renamed or removed while listed (a daemon at work)
         except OSError as e:
             res[rel] = ("unreadable", str(e))
             continue
-        res[rel] = (os.path.getsize(os.path.join(root, rel)), h.hexdigest())
+        res[rel] = (size, h.hexdigest())
     return res
 
 

@@ -21,9 +21,15 @@ an unlucky administrator would try it, through the real binary (`feedd build`, a
      1970 or in year 0, local mean time offsets, two posts with one id, an empty
      title, bad language tags and e-mail addresses, a missing url);
   I  smaller: linked configuration files, a linked _posts folder, running out of
-     inotify watches.
+     inotify watches;
+  J  deploys and the service: a site link swapped (seen at once, or at SIGUSR1 where
+     it cannot be watched), folders renamed over the site, the site removed and back,
+     a chmod that makes posts readable or not, feedd reload's answer (applied, refused,
+     never a signal to another program), check-config --as-service's preconditions and
+     errors that name the sandbox.  Cases that need an unprivileged daemon run it as
+     nobody (setpriv) when the test runs as root.
 
-Every case fails on feedd 0.1.0 (before this suite) and passes now.  Environment: FEEDD
+Every case fails on the feedd before it was added and passes now.  Environment: FEEDD
 (the binary), top_srcdir.  Exit 0 pass, 1 fail, 77 skip (no inotify).  Options: --keep
 (keep the temporary folder), --only KEY,KEY, --list.
 """
@@ -406,8 +412,7 @@ def g_reload_site(c):
     write(os.path.join(b, "_posts", "2024-01-03-b2.md"), post("From B 2", cats="bbb"))
     wait_until(lambda: "From B 2" in open(os.path.join(out, "feed.xml")).read(),
                "a new post of the new site", alive=d.alive, timeout=SLOW)
-    want = c.fresh(b)
-    expect(not tree_diff(out, want), "differs from a fresh build of b: %s" % tree_diff(out, want))
+    c.converge(d, out, b, what="after the reload to site b")
 
 
 @case("removed-feed", "G", "feed files deleted or altered behind feedd's back")
@@ -550,6 +555,229 @@ def i_watch_limit(c):
     expect(len(lines) == 1, "%d lines about inotify watches, wanted 1: %s" % (len(lines), lines[:3]))
     expect(re.search(r"limit is 40; .*\d+ folders are not watched", lines[0]),
            "the report lacks the numbers: %s" % lines[0])
+
+
+# ------------------------------------------------------------------- J: deploys, the service
+
+NOBODY = 65534
+
+
+def unprivileged(c):
+    """The command prefix that runs feedd as an unprivileged user (nobody when the test
+    runs as root, which reads every file whatever its mode), after opening the case's
+    folders to it.  Returns (prefix, output folder owned by that user)."""
+    out = c.path("out")
+    os.makedirs(out)
+    if os.geteuid() != 0:
+        return [], out
+    if shutil.which("setpriv") is None:
+        raise Fail("running as root without setpriv (util-linux) to drop privileges")
+    for d in (os.path.dirname(c.dir), c.dir):
+        os.chmod(d, 0o755)
+    os.chown(out, NOBODY, NOBODY)
+    return ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY, "--clear-groups"], out
+
+
+def unprivileged_daemon(c, prefix, site, out, *extra, **popen):
+    d = Daemon(prefix[0] if prefix else c.feedd,
+               prefix[1:] + [c.feedd] + ["watch", site, "-o", out, "-v"] + list(extra)
+               if prefix else ["watch", site, "-o", out, "-v"] + list(extra),
+               c.path("watch-%d.log" % len(c.daemons)), **popen)
+    c.daemons.append(d)
+    d.wait_log(r"^feedd: watching", "the daemon watching", timeout=SLOW)
+    return d
+
+
+def stamps(out):
+    """(inode, mtime) of every file in out: a replaced file has another inode."""
+    res = {}
+    for rel in list_tree(out):
+        st = os.stat(os.path.join(out, rel))
+        res[rel] = (st.st_ino, st.st_mtime_ns)
+    return res
+
+
+def titles(path):
+    try:
+        return [e.findtext(ATOM + "title") for e in ET.parse(path).getroot().findall(ATOM + "entry")]
+    except (OSError, ET.ParseError):
+        return []
+
+
+@case("deploy-link", "J", "a deploy that swaps the site's symbolic link (ln -sfn, mv -T)")
+def j_deploy_link(c):
+    r1 = c.site("r1", posts={"2024-01-01-a.md": post("Release one", cats="alpha"),
+                             "2024-01-02-b.md": post("Other", cats="beta")})
+    current = c.path("current")
+    os.symlink("r1", current)
+    out = c.path("out")
+    d = c.daemon(current, out)
+    before = stamps(out)
+    shutil.copytree(r1, c.path("r2"), symlinks=True)
+    write(c.path("r2", "_posts", "2024-01-03-c.md"), post("Release two", "2024-01-03 10:00:00 +0800",
+                                                          cats="alpha"))
+    os.symlink("r2", c.path("current.tmp"))
+    os.replace(c.path("current.tmp"), current)          # mv -T: the link swapped atomically
+    c.converge(d, out, current, what="after the link swap")
+    expect(d.proc.poll() is None, "the daemon exited")
+    d.wait_log(r"leads to another folder now", "the swap logged")
+    after = stamps(out)
+    for rel in ("feed/beta.xml", "feed/beta.rss"):
+        expect(after[rel] == before[rel], "%s was rewritten although the deploy left it alone" % rel)
+    # Old releases removed, as deploy tools do: nothing changes.
+    shutil.rmtree(r1)
+    write(c.path("r2", "_posts", "2024-01-04-d.md"), post("After cleanup", "2024-01-04 10:00:00 +0800"))
+    c.converge(d, out, current, what="after removing the old release")
+
+
+@case("deploy-link-usr1", "J", "a link swap feedd cannot watch for: SIGUSR1 resolves it again")
+def j_deploy_link_usr1(c):
+    prefix, out = unprivileged(c)
+    www = c.path("www")
+    os.makedirs(www)
+    r1 = c.site("www/r1", posts={"2024-01-01-a.md": post("Release one")})
+    current = os.path.join(www, "current")
+    os.symlink("r1", current)
+    os.chmod(www, 0o711)            # enterable, not listable: no inotify watch on it
+    d = unprivileged_daemon(c, prefix, current, out)
+    d.wait_log(r"cannot watch .*www: Permission denied; a deploy that replaces .* is seen "
+               r"only at SIGHUP or SIGUSR1", "the warning that swaps are not seen")
+    shutil.copytree(r1, os.path.join(www, "r2"), symlinks=True)
+    write(os.path.join(www, "r2", "_posts", "2024-01-02-b.md"),
+          post("Release two", "2024-01-02 10:00:00 +0800"))
+    os.symlink("r2", os.path.join(www, "current.tmp"))
+    os.replace(os.path.join(www, "current.tmp"), current)
+    d.proc.send_signal(signal.SIGUSR1)
+    wait_until(lambda: "Release two" in titles(os.path.join(out, "feed.xml")),
+               "the new release served after SIGUSR1", alive=d.alive, timeout=SLOW)
+    os.chmod(www, 0o755)
+
+
+@case("deploy-rename", "J", "deploys by folder renames, a removed site folder coming back")
+def j_deploy_rename(c):
+    blog = c.site("blog")
+    out = c.path("out")
+    d = c.daemon(blog, out)
+    shutil.copytree(blog, c.path("blog.new"))
+    write(c.path("blog.new", "_posts", "2024-07-01-new.md"), post("Renamed in", "2024-07-01 10:00:00 +0800"))
+    os.rename(blog, c.path("blog.old"))
+    os.rename(c.path("blog.new"), blog)
+    c.converge(d, out, blog, what="after mv blog blog.old && mv blog.new blog")
+    expect(d.proc.poll() is None, "the daemon exited")
+    expect("is gone" not in d.text(), "the gap between two renames taken for a removal")
+    # Removed for good: the feeds stay; back: served again.
+    want = read_tree(out)
+    off = d.size()
+    shutil.rmtree(blog)
+    d.wait_log(r"the site folder .*blog is gone; its feeds stay", "the removal logged", offset=off)
+    expect(not tree_diff(out, want), "feeds changed while the site was gone: %s" % tree_diff(out, want))
+    os.rename(c.path("blog.old"), blog)
+    d.wait_log(r"the site folder .*blog is back", "the return logged", offset=off)
+    c.converge(d, out, blog, what="after the site folder came back")
+
+
+@case("chmod", "J", "a chmod that makes a skipped post or folder readable, or unreadable")
+def j_chmod(c):
+    prefix, out = unprivileged(c)
+    site = c.site()
+    hidden = os.path.join(site, "_posts", "2024-07-01-hidden.md")
+    write(hidden, post("Hidden post", "2024-07-01 10:00:00 +0800"))
+    os.chmod(hidden, 0)
+    sub = os.path.join(site, "sub")
+    os.makedirs(os.path.join(sub, "_posts"))
+    write(os.path.join(sub, "_posts", "2024-07-02-sub.md"), post("Sub post", "2024-07-02 10:00:00 +0800"))
+    os.chmod(sub, 0)
+    d = unprivileged_daemon(c, prefix, site, out)
+    feed = os.path.join(out, "feed.xml")
+    expect("Hidden post" not in titles(feed) and "Sub post" not in titles(feed),
+           "unreadable posts published")
+    for path, mode, title, present in ((hidden, 0o644, "Hidden post", True),
+                                       (sub, 0o755, "Sub post", True),
+                                       (sub, 0, "Sub post", False),
+                                       (hidden, 0, "Hidden post", False)):
+        os.chmod(path, mode)
+        wait_until(lambda: (title in titles(feed)) == present,
+                   "%s %s after chmod %o of %s" % (title, "published" if present else "gone",
+                                                   mode, os.path.basename(path)),
+                   alive=d.alive, timeout=SLOW)
+    os.chmod(sub, 0o755)
+
+
+@case("reload-answer", "J", "feedd reload: returns once applied, fails when refused")
+def j_reload_answer(c):
+    prefix, out = unprivileged(c)
+    site = c.site()
+    cf = c.path("feedd.yml")
+
+    def conf(title, output=out):
+        write(cf, "title: %s\nfeedd:\n  output: %s\n" % (title, output))
+    conf("First title")
+    d = Daemon(prefix[0] if prefix else c.feedd,
+               (prefix[1:] + [c.feedd] if prefix else []) + ["watch", site, "-c", cf],
+               c.path("reload.log"))
+    c.daemons.append(d)
+    d.wait_log(r"^feedd: watching", "the daemon watching", timeout=SLOW)
+    feed = os.path.join(out, "feed.xml")
+
+    def reload():
+        return subprocess.run([c.feedd, "reload", str(d.proc.pid), "--timeout", "60"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=90)
+    conf("Second title")
+    r = reload()
+    title = ET.parse(feed).getroot().findtext(ATOM + "title")
+    expect(r.returncode == 0 and title == "Second title",
+           "reload exit %d (%s), feed title %r when it returned" % (r.returncode, r.stdout.strip(), title))
+    before = read_tree(out)
+    write(cf, "title: [unclosed\n")
+    r = reload()
+    expect(r.returncode == 1 and "refused the new configuration" in r.stdout,
+           "broken file: reload exit %d: %s" % (r.returncode, r.stdout.strip()))
+    expect(not tree_diff(out, before), "a refused reload changed the feeds")
+    # A new output folder feedd may open but not write into: refused, the old kept.
+    if prefix:
+        bad = c.path("bad-out")
+        os.makedirs(os.path.join(bad, ".feedd"))
+        os.chown(os.path.join(bad, ".feedd"), NOBODY, NOBODY)
+        conf("Third title", bad)
+        d2 = Daemon(c.feedd, ["reload", str(d.proc.pid)], c.path("r.log"))
+        rc = d2.proc.wait(90)
+        expect(rc == 1, "a reload to an unwritable output folder exited %d: %s" % (rc, d2.text()))
+        expect(not tree_diff(out, before), "a refused reload changed the feeds")
+        d.wait_log(r"cannot serve the new configuration; keeping the old one", "the refusal logged")
+    conf("Second title")
+    expect(reload().returncode == 0, "a reload with nothing changed failed")
+    expect(not tree_diff(out, before), "a reload with nothing changed changed the feeds")
+    # Never a signal to a process that is not feedd.
+    r = subprocess.run([c.feedd, "reload", str(os.getpid())], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=30)
+    expect(r.returncode == 1 and "not feedd" in r.stdout, "reload of the test: %s" % r.stdout)
+
+
+@case("check-as-service", "J", "check-config --as-service without the right to check as feedd")
+def j_check_as_service(c):
+    site = c.site()
+    cf = c.path("blog.yml")
+    write(cf, "feedd:\n  site: %s\n" % site)
+    rc, err = c.run("check-config", "--as-service", "-c", cf)
+    try:
+        import pwd
+        pwd.getpwnam("feedd")
+        have = True
+    except KeyError:
+        have = False
+    if os.geteuid() != 0:
+        expect(rc == 2 and "run it as root" in err, "not root: exit %d: %s" % (rc, err))
+    elif not have:
+        expect(rc == 2 and "systemd-sysusers" in err, "no feedd user: exit %d: %s" % (rc, err))
+    else:
+        expect(rc in (0, 2), "exit %d: %s" % (rc, err))
+    rc, err = c.run("check-config", "--as-service", site)
+    expect(rc == 2 and "--as-service is for check-config -c" in err, "no -c: %s" % err)
+    # The service's sandbox named in errors (as under systemd: INVOCATION_ID set).
+    env = dict(os.environ, INVOCATION_ID="0" * 32, STATE_DIRECTORY=c.path("state"))
+    rc, err = c.run("build", "/tmp/feedd-no-such-site", "-o", c.path("state"), env=env)
+    expect(rc == 2 and "PrivateTmp=yes" in err, "a /tmp site under systemd: %s" % err)
 
 
 # ------------------------------------------------------------------- main

@@ -417,9 +417,13 @@ def run_checks(tmp, sites, reader, feedparser, problems):
         with open(os.path.join(s.site, "_posts", "2024-01-05-fifth.md"), "w") as f:
             f.write(post_text("Fifth post", "新类", ["gamma"], "Five.", 5))
         s.wait_flush(n, "a new post")
-        names = {(f["kind"], f["name"]) for f in s.index()["feeds"]}
-        if ("category", "新类") not in names or ("tag", "gamma") not in names:
-            problems.append("%s: the index does not list the new category and tag" % s.name)
+        # The lists of feeds follow the feeds a little later (LISTS_DELAY_MS).
+        try:
+            wait_until(lambda: {("category", "新类"), ("tag", "gamma")} <= {
+                (f["kind"], f["name"]) for f in s.index()["feeds"]},
+                "the new category and tag in the index", timeout=30)
+        except Fail as e:
+            problems.append("%s: %s" % (s.name, e))
         after = s.files()
         for u in after:
             if u not in before:

@@ -24,6 +24,8 @@ timed and reported on one line:
   13 inotify queue overflow (daemon stopped while > max_queued_events posts appear)
   14 kill -9 during a burst (second daemon, debounce 0): no truncated feed, a new
      daemon converges
+  17 a first build of 14,000 posts with WATCHDOG_USEC a third of its length: WATCHDOG=1
+     keeps coming during it (longest gap below WATCHDOG_USEC)
   16 idle: no CPU used over 2 s, watchdog keeps pinging
   15 SIGTERM right after a post is written: the change is flushed, exit 0, STOPPING=1
 
@@ -970,6 +972,59 @@ class WatchTest:
         if rc != 0:
             raise Fail("restarted daemon exited %d on SIGTERM" % rc)
 
+    def s17_long_build(self):
+        """A first build that takes longer than the watchdog interval pings all along:
+        systemd must not take a busy daemon for a hung one."""
+        site = os.path.join(self.tmp, "site-big")
+        # Each generated post twice (a2/ holds the copies): a build of 14,000 posts.
+        for sub in ("a1", "a2"):
+            os.makedirs(os.path.join(site, sub, "_posts"))
+            for src in (self.burst_src, self.kill_src):
+                for nm in os.listdir(os.path.join(src, "_posts")):
+                    shutil.copyfile(os.path.join(src, "_posts", nm),
+                                    os.path.join(site, sub, "_posts", nm))
+        write(os.path.join(site, "_config.yml"), self.config_text())
+
+        def first_build(n, usec):
+            """Start a daemon on the big site: (its notify messages, start, READY time)."""
+            notify = Notify(os.path.join(self.tmp, "notify-big%d.sock" % n))
+            try:
+                start = time.monotonic()
+                p = self.start_daemon(site, os.path.join(self.tmp, "out-big%d" % n),
+                                      os.path.join(self.tmp, "watch-big%d.log" % n),
+                                      notify=notify.path,
+                                      extra_env={"WATCHDOG_USEC": str(usec)} if usec else None)
+                self.others.append(p)
+
+                def ready():
+                    if p.poll() is not None:
+                        raise Fail("the daemon exited %d" % p.returncode)
+                    return [t for t, _m in notify.since(0, "READY")]
+                t_ready = wait_until(ready, "READY=1 from the big site's daemon",
+                                     timeout=BIG_DEADLINE)[0]
+                p.send_signal(signal.SIGTERM)
+                p.wait(10)
+                return notify.since(0), start, t_ready
+            finally:
+                notify.close()
+        # How long the first build takes here, then a watchdog a third of that.
+        _msgs, start, t_ready = first_build(1, None)
+        build = t_ready - start
+        usec = max(200000, int(build / 3 * 1e6))
+        msgs, start, t_ready = first_build(2, usec)
+        pings = [t for t, m in msgs if "WATCHDOG=1" in m.split("\n") and t <= t_ready]
+        times = [start] + pings + [t_ready]
+        gap = max(b - a for a, b in zip(times, times[1:]))
+        say("   long build: 14000 posts, READY=1 after %.2f s (%.2f s without a watchdog) with "
+            "%d WATCHDOG=1 before it, longest gap %.3f s (WATCHDOG_USEC %.3f s)" % (
+                t_ready - start, build, len(pings), gap, usec / 1e6))
+        if gap > usec / 1e6:
+            raise Fail("%.3f s without WATCHDOG=1 during the first build, more than "
+                       "WATCHDOG_USEC (%.3f s)" % (gap, usec / 1e6))
+        if t_ready - start < 1.5 * usec / 1e6:
+            self.notes.append("17 proved little: READY=1 came %.2f s after the start, "
+                              "within 1.5 watchdog intervals" % (t_ready - start))
+
     def s16_idle(self):
         self.settle(quiet=0.5)
         pid = self.proc.pid
@@ -1046,6 +1101,7 @@ SCENARIOS = [
     ("12", "SIGUSR1 rescan without changes", "s12_rescan", False),
     ("13", "inotify queue overflow resync", "s13_overflow", False),
     ("14", "kill -9 during a burst, then restart", "s14_kill9", False),
+    ("17", "watchdog pings during a long first build", "s17_long_build", False),
     ("16", "idle: no CPU, watchdog pings", "s16_idle", False),
     ("15", "SIGTERM: exit 0, STOPPING=1", "s15_sigterm", False),
 ]

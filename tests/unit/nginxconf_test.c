@@ -95,6 +95,21 @@ main(void)
 	HAS(s, "        application/atom+xml atom;\n");
 	free(s);
 
+	/* A name starting the file name: the shape of a feed, not ".xml.rss". */
+	s = render(NULL, "feedd: {category_path: \"{name}.xml\"}\n");
+	HAS(s, "location ~ \"^/([^/.][^/]*(?:\\.xml|\\.rss|\\.json))$\" {");
+	free(s);
+
+	/* RFC 5005 pages: the site feed's folder of them; in a regular
+	 * expression, their shape. */
+	s = render(NULL, "feedd:\n  archive: monthly\n"
+	    "  category_path: \"{name}.xml\"\n");
+	HAS(s, "location ^~ \"/feed/archive/\" {\n"
+	    "    alias \"/srv/feeds/out/feed/archive/\";");
+	HAS(s, "(?:\\.xml|\\.rss|\\.json|/archive/[^/]+\\.xml|"
+	    "/archive/[^/]+\\.rss))$\"");
+	free(s);
+
 	/* A '$' nginx would read as a variable is refused. */
 	CHECK(render("baseurl: /a$b\n", NULL) == NULL);
 	return (test_status());
