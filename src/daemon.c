@@ -485,7 +485,8 @@ save_ids(struct daemon *d)
 static void
 save_caches(struct daemon *d)
 {
-	if (d->pi != NULL && d->idx != NULL && pindex_save(d->pi, d->idx) != 0)
+	if (d->pi != NULL && d->idx != NULL &&
+	    pindex_save(d->pi, d->idx, d->out) != 0)
 		log_warn("%s/%s/posts: cannot save the post index",
 		    d->cfg->output_dir, OUTDIR_STATE);
 	if (d->pub != NULL)

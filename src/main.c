@@ -468,7 +468,7 @@ cmd_build(const struct options *o)
 	    sst.invalid, sst.unpublished, index_pending_count(idx), nfeeds,
 	    pst.written, pst.unchanged, pst.removed, pst.failed,
 	    cfg->output_dir);
-	if (pindex_save(pi, idx) != 0)
+	if (pindex_save(pi, idx, out) != 0)
 		log_warn("%s/%s/posts: cannot save the post index",
 		    cfg->output_dir, OUTDIR_STATE);
 	pindex_free(pi);

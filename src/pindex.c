@@ -53,7 +53,6 @@ struct note {
 
 struct pindex {
 	const struct config *cfg;
-	struct outdir	*out;
 	size_t		 prefix;	/* strlen(site_dir "/") */
 	uint64_t	 key;
 	struct buf	 saved;		/* the file's body, until loaded */
@@ -126,7 +125,6 @@ pindex_open(const struct config *cfg, struct outdir *out)
 	int		 rc;
 
 	pi->cfg = cfg;
-	pi->out = out;
 	pi->prefix = strlen(cfg->site_dir) + 1;
 	pi->key = key_for(cfg);
 	pi->notes = strmap_create();
@@ -683,10 +681,10 @@ record_cmp(const void *a, const void *b)
 }
 
 int
-pindex_save(struct pindex *pi, const struct index *idx)
+pindex_save(struct pindex *pi, const struct index *idx, struct outdir *out)
 {
 	struct gather	 g;
-	struct buf	 out = BUF_INIT;
+	struct buf	 body = BUF_INIT;
 	const struct note *n;
 	const char	*path;
 	void		*value;
@@ -711,18 +709,18 @@ pindex_save(struct pindex *pi, const struct index *idx)
 	}
 	if (g.n > 1)
 		qsort(g.recs, g.n, sizeof *g.recs, record_cmp);
-	buf_addf(&out, "key %016" PRIx64 "\n", pi->key);
+	buf_addf(&body, "key %016" PRIx64 "\n", pi->key);
 	for (i = 0; i < g.n; i++)
-		put_record(&out, &g.recs[i]);
-	rc = state_save(pi->out, PINDEX_NAME, PINDEX_VERSION, out.data,
-	    out.len);
+		put_record(&body, &g.recs[i]);
+	rc = state_save(out, PINDEX_NAME, PINDEX_VERSION, body.data,
+	    body.len);
 	if (rc != -1)
 		pi->dirty = 0;
-	log_debug("%s/%s/%s: %zu entries (%zu bytes) %s", outdir_path(pi->out),
-	    OUTDIR_STATE, PINDEX_NAME, g.n, out.len, rc == -1 ? "not saved" :
+	log_debug("%s/%s/%s: %zu entries (%zu bytes) %s", outdir_path(out),
+	    OUTDIR_STATE, PINDEX_NAME, g.n, body.len, rc == -1 ? "not saved" :
 	    "saved");
 	free(g.recs);
-	buf_free(&out);
+	buf_free(&body);
 	return (rc == -1 ? -1 : 0);
 }
 

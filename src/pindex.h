@@ -27,7 +27,7 @@ struct pindex;
 /*
  * Open the index of out for cfg: its saved entries are usable when they
  * were saved for cfg (anything else is reported once and ignored).
- * cfg and out must outlive it.
+ * cfg must outlive it.
  */
 struct pindex	*pindex_open(const struct config *, struct outdir *);
 void		 pindex_free(struct pindex *);
@@ -61,11 +61,12 @@ void		 pindex_forget(struct pindex *, const char *path);
 void		 pindex_loaded(struct pindex *);
 
 /*
- * Save the posts of idx and the outcomes noted as .feedd/posts, unless
- * nothing changed since it was read or saved.  Returns 0, or -1 with
- * errno set.
+ * Save the posts of idx and the outcomes noted as .feedd/posts in out
+ * (the output folder, perhaps opened anew since), unless nothing changed
+ * since it was read or saved.  Returns 0, or -1 with errno set.
  */
-int		 pindex_save(struct pindex *, const struct index *);
+int		 pindex_save(struct pindex *, const struct index *,
+		    struct outdir *);
 
 /* Saved entries pindex_take found unchanged, and all, since open. */
 size_t		 pindex_taken(const struct pindex *);

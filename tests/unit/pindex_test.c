@@ -125,7 +125,7 @@ run(struct config *cfg, struct idmap *ids, struct index **idxp,
 	    NULL) == 0);
 	CHECK(st->files == NFILES);
 	CHECK(pindex_taken(pi) == st->unchanged);
-	CHECK(pindex_save(pi, idx) == 0);
+	CHECK(pindex_save(pi, idx, out) == 0);
 	pindex_free(pi);
 	if (idxp != NULL)
 		*idxp = idx;
@@ -410,7 +410,7 @@ main(void)
 		    &st, NULL, NULL) == 0);
 		CHECK(st.unchanged == NFILES - 1 && pindex_taken(pi) ==
 		    NFILES - 1 && pindex_saved_count(pi) == NFILES);
-		CHECK(pindex_save(pi, idx) == 0);
+		CHECK(pindex_save(pi, idx, out) == 0);
 		pindex_free(pi);
 		pi = pindex_open(other, out);
 		CHECK(pindex_saved_count(pi) == NFILES - 1);
