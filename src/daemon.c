@@ -27,6 +27,7 @@
 #include "index.h"
 #include "log.h"
 #include "outdir.h"
+#include "pindex.h"
 #include "publish.h"
 #include "scan.h"
 #include "sdnotify.h"
@@ -85,6 +86,7 @@ struct daemon {
 	struct outdir	*out;		/* opened and locked */
 	struct index	*idx;
 	struct idmap	*ids;		/* ids kept across renames */
+	struct pindex	*pi;		/* the persistent post index */
 	struct publisher *pub;
 	struct strmap	*changed;	/* files a publish wrote or removed */
 	struct hook	*hook;		/* on_publish */
@@ -141,6 +143,7 @@ static int	start_site(struct daemon *, const struct site_previous *,
 		    struct config *, struct outdir *, size_t *);
 static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
+static void	save_caches(struct daemon *);
 static void	push_changes(struct daemon *);
 static void	publish_lists_now(struct daemon *);
 static void	ping(struct daemon *, const char *);
@@ -471,6 +474,25 @@ save_ids(struct daemon *d)
 		    d->cfg->output_dir, OUTDIR_STATE);
 }
 
+/*
+ * Save the persistent post index and the feeds' signatures, so that the
+ * next start reads only the posts changed meanwhile and renders only the
+ * feeds they are in.  It costs a pass over every post: done when the
+ * site is loaded (if any post was read) and at a clean stop, not at
+ * every change.  Out of date after a crash, they cost renderings and
+ * reads, never a wrong feed.
+ */
+static void
+save_caches(struct daemon *d)
+{
+	if (d->pi != NULL && d->idx != NULL &&
+	    pindex_save(d->pi, d->idx, d->out) != 0)
+		log_warn("%s/%s/posts: cannot save the post index",
+		    d->cfg->output_dir, OUTDIR_STATE);
+	if (d->pub != NULL)
+		publish_save_signatures(d->pub);
+}
+
 /* Tell on_publish and the WebSub hubs of the files a publish changed. */
 static void
 push_changes(struct daemon *d)
@@ -618,9 +640,14 @@ start_site(struct daemon *d, const struct site_previous *previous,
 	d->idx = index_create();
 	idmap_free(d->ids);
 	d->ids = idmap_load(out);
+	pindex_free(d->pi);
+	d->pi = pindex_open(cfg, out);
 	scan_inputs(cfg, on_folder, d);
-	rc = site_load(cfg, NULL, d->idx, d->ids, previous, now, &st,
+	rc = site_load(cfg, NULL, d->idx, d->ids, d->pi, previous, now, &st,
 	    on_folder, d);
+	log_debug("read %zu post files (%zu unchanged since %s/%s/posts)",
+	    st.files - st.unchanged, st.unchanged, cfg->output_dir,
+	    OUTDIR_STATE);
 	save_ids(d);
 	report_unwatched(d);
 	if (rc != 0)
@@ -633,6 +660,7 @@ start_site(struct daemon *d, const struct site_previous *previous,
 	websub_free(d->ws);
 	d->ws = websub_create(cfg, out);
 	*failed = publish_all(d);
+	save_caches(d);
 	if (d->ws != NULL && websub_saved_ns(d->ws) != -1) {
 		publish_foreach_file(d->pub, ping_if_newer, d);
 		websub_run(d->ws);
@@ -649,6 +677,8 @@ stop_site(struct daemon *d)
 	index_free(d->idx);
 	idmap_free(d->ids);
 	d->ids = NULL;
+	pindex_free(d->pi);
+	d->pi = NULL;
 	outdir_free(d->out);
 	config_free(d->cfg);
 	d->pub = NULL;
@@ -886,12 +916,13 @@ flush(struct daemon *d)
 		if (watch_reset(d->watch, &cause) != 0)
 			fatalx("%s", cause);
 		scan_inputs(d->cfg, on_folder, d);
-		site_reconcile(d->cfg, d->idx, d->ids, now, &st, on_folder, d);
+		site_reconcile(d->cfg, d->idx, d->ids, d->pi, now, &st,
+		    on_folder, d);
 		report_unwatched(d);
 		reread = st.loaded + st.removed;
 	} else {
 		reread = site_update(d->cfg, ch->folders, ch->files, d->idx,
-		    d->ids, now, on_folder, d);
+		    d->ids, d->pi, now, on_folder, d);
 		if (strmap_count(ch->folders) > 0)
 			report_unwatched(d);
 	}
@@ -1149,6 +1180,7 @@ daemon_run(const struct config_overrides *ov)
 		flush(&d);
 	if (d.pub != NULL && publish_lists_stale(d.pub))
 		publish_lists_now(&d);
+	save_caches(&d);
 	hook_finish(d.hook);
 	websub_finish(d.ws, STOP_PING_MS);
 	log_info("stopped");

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "nginxconf.h"
 #include "outdir.h"
+#include "pindex.h"
 #include "publish.h"
 #include "sandbox.h"
 #include "site.h"
@@ -360,8 +361,8 @@ check_as_service(const struct options *o)
 		rc = EXIT_USAGE;
 	} else {
 		idx = index_create();
-		if (site_load(cfg, NULL, idx, NULL, NULL, INT64_MAX, &st,
-		    NULL, NULL) != 0)
+		if (site_load(cfg, NULL, idx, NULL, NULL, NULL, INT64_MAX,
+		    &st, NULL, NULL) != 0)
 			rc = EXIT_USAGE;
 		else
 			printf("configuration OK for %s, as user %s: site %s "
@@ -403,6 +404,7 @@ cmd_build(const struct options *o)
 	struct publisher *pub;
 	struct outdir	*out = NULL;
 	struct idmap	*ids;
+	struct pindex	*pi;
 	struct site_stats sst;
 	struct publish_stats pst;
 	struct feed	**feeds;
@@ -423,9 +425,11 @@ cmd_build(const struct options *o)
 	}
 	idx = index_create();
 	ids = idmap_load(out);
+	pi = pindex_open(cfg, out);
 	start = elapsed_ms(0);
-	if (site_load(cfg, NULL, idx, ids, NULL, cfg->future ? INT64_MAX :
+	if (site_load(cfg, NULL, idx, ids, pi, NULL, cfg->future ? INT64_MAX :
 	    (int64_t)time(NULL), &sst, NULL, NULL) != 0) {
+		pindex_free(pi);
 		idmap_free(ids);
 		index_free(idx);
 		outdir_free(out);
@@ -433,8 +437,9 @@ cmd_build(const struct options *o)
 		return (EXIT_USAGE);
 	}
 
-	log_debug("read %zu post files in %lld ms", sst.files,
-	    (long long)elapsed_ms(start));
+	log_debug("read %zu post files (%zu unchanged since %s/%s/posts) in "
+	    "%lld ms", sst.files - sst.unchanged, sst.unchanged,
+	    cfg->output_dir, OUTDIR_STATE, (long long)elapsed_ms(start));
 
 	if (o->keep_ids)
 		site_keep_ids(cfg, idx, ids);
@@ -463,6 +468,10 @@ cmd_build(const struct options *o)
 	    sst.invalid, sst.unpublished, index_pending_count(idx), nfeeds,
 	    pst.written, pst.unchanged, pst.removed, pst.failed,
 	    cfg->output_dir);
+	if (pindex_save(pi, idx, out) != 0)
+		log_warn("%s/%s/posts: cannot save the post index",
+		    cfg->output_dir, OUTDIR_STATE);
+	pindex_free(pi);
 	run_on_publish(cfg, pst.changed);
 	ping_hubs(cfg, out, pub, pst.changed);
 

@@ -664,6 +664,20 @@ outdir_batch_same_mtime(struct outdir_batch *b, const char *rel,
 	    a.st_mtim.tv_nsec == c.st_mtim.tv_nsec);
 }
 
+/* The status of rel (links not followed), through the batch's folders. */
+int
+outdir_batch_stat(struct outdir_batch *b, const char *rel, struct stat *sb)
+{
+	const char	*slash = strrchr(rel, '/');
+	int		 dir;
+
+	dir = batch_dir(b, rel, slash != NULL ? (size_t)(slash - rel) : 0, 0);
+	if (dir == -1)
+		return (-1);
+	return (fstatat(b->dirs[dir].fd, base_name(rel), sb,
+	    AT_SYMLINK_NOFOLLOW));
+}
+
 /* Stage rel, to take like's mtime, unless it holds data with it. */
 int
 outdir_batch_add_like(struct outdir_batch *b, const char *rel,

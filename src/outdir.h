@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 
@@ -123,6 +124,13 @@ int		 outdir_batch_add_like(struct outdir_batch *, const char *rel,
 int		 outdir_batch_same_mtime(struct outdir_batch *,
 		    const char *rel, const char *like);
 
+/*
+ * The status of rel, links not followed (a batch keeps its folders open:
+ * many files are looked at for the cost of one).  Returns 0, or -1 with
+ * errno set.
+ */
+int		 outdir_batch_stat(struct outdir_batch *, const char *rel,
+		    struct stat *);
 /*
  * Flush and rename every staged file, calling done(rel, 0, arg) for each
  * put in place and done(rel, errno, arg) for each that failed.  Returns

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "datetime.h"
@@ -803,12 +804,15 @@ read_fields(const struct config *cfg, struct post *post, const char *relpath,
 /* Read and parse one post file. */
 enum post_status
 post_load(const struct config *cfg, const char *path, const char *relpath,
-    struct buf *scratch, struct post **out, char **cause, char **warning)
+    struct buf *scratch, struct post **out, char **cause, char **warning,
+    struct post_file *file)
 {
 	struct buf	 local = BUF_INIT, *b = scratch != NULL ? scratch : &local;
 	struct post	*post = NULL;
+	struct post_file unused, *f = file != NULL ? file : &unused;
 	struct post_name pn;
 	struct post_text pt;
+	struct timespec	 now;
 	struct stat	 st;
 	yaml_document_t	 doc;
 	yaml_node_t	*root;
@@ -821,6 +825,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	size_t		 bad;
 
 	*warning = NULL;
+	memset(f, 0, sizeof *f);
+	f->size = -1;
 	base = strrchr(relpath, '/');
 	base = base != NULL ? base + 1 : relpath;
 	if (parse_name(base, &pn) != 0) {
@@ -834,6 +840,8 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		free_name(&pn);
 		return (POST_INVALID);
 	}
+	/* The clock that stamps files, before anything is read. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
 	if (fileio_read(path, POST_MAX_BYTES, b, &st) != 0) {
 		int	 err = errno;
 
@@ -848,6 +856,15 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 		    strerror(err), sandbox_hint(path, err, 0));
 		goto done;
 	}
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+	    st.st_mtim.tv_nsec;
+	f->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
+	    st.st_ctim.tv_nsec;
+	f->recent = (f->mtime_ns > f->ctime_ns ? f->mtime_ns : f->ctime_ns) >
+	    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - POST_SETTLE_NS;
 	data = b->data;
 	len = b->len;
 	if ((nul = memchr(data, '\0', len)) != NULL) {
@@ -901,14 +918,13 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	post->path = xstrdup(path);
 	post->format = config_is_markdown(cfg, pn.ext) ? RENDER_MARKDOWN :
 	    RENDER_HTML;
-	post->dev = st.st_dev;
-	post->ino = st.st_ino;
-	post->size = st.st_size;
-	post->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-	    st.st_mtim.tv_nsec;
+	post->dev = f->dev;
+	post->ino = f->ino;
+	post->size = f->size;
+	post->mtime_ns = f->mtime_ns;
+	post->ctime_ns = f->ctime_ns;
+	post->recent = f->recent;
 	post->digest = hash64(data, len);
-	post->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
-	    st.st_ctim.tv_nsec;
 	if (read_fields(cfg, post, relpath, &view, &pn, cause,
 	    warning) != 0) {
 		free_loose(post);
@@ -1028,7 +1044,8 @@ post_render(const struct config *cfg, const struct liquidpost *lp,
 /* The strings of a post, in the order they are packed. */
 #define POST_STRINGS(p) {						\
 	&(p)->path, &(p)->title, &(p)->url, &(p)->id,			\
-	&(p)->summary, &(p)->image, &(p)->lang, &(p)->excerpt_separator	\
+	&(p)->summary, &(p)->image, &(p)->lang, &(p)->excerpt_separator,	\
+	&(p)->computed_id						\
 }
 
 /* Bytes a NULL-terminated list takes packed: pointers and strings. */
@@ -1180,8 +1197,16 @@ post_set_id(struct post *post, const char *id)
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
 		if (*strings[i] != NULL)
 			*strings[i] = xstrdup(*strings[i]);
-	free(post->id);
+	if (post->computed_id == NULL)
+		post->computed_id = post->id;
+	else
+		free(post->id);
 	post->id = xstrdup(id);
+	/* Given back its computed id, it has none other to remember. */
+	if (strcmp(post->id, post->computed_id) == 0) {
+		free(post->computed_id);
+		post->computed_id = NULL;
+	}
 	post->categories = copy_list(post->categories);
 	post->tags = copy_list(post->tags);
 	post->authors = copy_authors(post->authors, post->nauthors);

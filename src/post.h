@@ -46,6 +46,8 @@ struct post {
 	char		*url;		/* absolute link */
 	char		*id;		/* feed_id:, a kept id (idmap.h) or
 					 * the absolute jekyll-feed id */
+	char		*computed_id;	/* the id post_load made, when a kept
+					 * one replaced it; else NULL */
 	struct author	*authors;	/* the first is RSS's; may be none */
 	size_t		 nauthors;
 	char		*summary;	/* description or excerpt; NULL: body's */
@@ -55,15 +57,36 @@ struct post {
 	char		*block;		/* holds all of the above */
 	int		 id_shared;	/* another indexed post has its id */
 	int		 id_given;	/* the id is the post's feed_id: */
+	int		 recent;	/* see struct post_file */
 
 	/* What the file looked like when read, to notice real changes. */
 	dev_t		 dev;
 	ino_t		 ino;
 	off_t		 size;
 	int64_t		 mtime_ns;
-	uint64_t	 digest;	/* hash64 of its bytes */
 	int64_t		 ctime_ns;	/* a chmod may make it unreadable */
+	uint64_t	 digest;	/* hash64 of its bytes */
 };
+
+/*
+ * A post file as post_load read it.  While its device, inode, size,
+ * mtime and ctime stay the same, so do its bytes -- unless it was
+ * changed within POST_SETTLE_NS of being read: file systems stamp times
+ * with a coarse clock (a jiffy, a second, two on FAT), so a second write
+ * in the same tick would leave every field as it was.  Such a file is
+ * recent, and only reading it again tells (git's "racy" entries).
+ */
+struct post_file {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;		/* -1: the file could not be read */
+	int64_t		 mtime_ns;
+	int64_t		 ctime_ns;
+	int		 recent;
+};
+
+/* Past this, a file's time stamps safely tell its later changes. */
+#define POST_SETTLE_NS	(2 * 1000000000LL)
 
 /* Outcome of post_load other than success. */
 enum post_status {
@@ -78,11 +101,12 @@ enum post_status {
  * POST_OK *out is a new post (free with post_free), and *warning may
  * be set to problems the post survived, one a line.  On POST_INVALID
  * *cause is set.  Both are new "LINE: message" or " message" strings
- * (lines of them for *warning), to print after "path:".
+ * (lines of them for *warning), to print after "path:".  *file (may be
+ * NULL) gets the identity of the file the outcome was read from.
  */
 enum post_status post_load(const struct config *, const char *path,
 		    const char *relpath, struct buf *scratch, struct post **out,
-		    char **cause, char **warning);
+		    char **cause, char **warning, struct post_file *file);
 
 /*
  * Render the post's body, read again through scratch (reused between
@@ -107,7 +131,10 @@ int		 post_render(const struct config *, const struct liquidpost *,
  */
 void		 post_pack(struct post *);
 
-/* Give a (packed) post another id: one it keeps across a rename. */
+/*
+ * Give a (packed) post another id: one it keeps across a rename.  The
+ * id it had from post_load stays in computed_id.
+ */
 void		 post_set_id(struct post *, const char *);
 
 void		 post_free(struct post *);

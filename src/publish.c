@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "feedname.h"
 #include "feedwrite.h"
+#include "fsig.h"
 #include "gzfile.h"
 #include "hash.h"
 #include "liquidpost.h"
@@ -55,6 +56,7 @@ struct publisher {
 	struct strmap	*contested;	/* paths two feeds map to */
 	struct strmap	*folders;	/* folders of owned files ("" too) */
 	struct rcache	*cache;		/* rendered bodies */
+	struct fsig	*sigs;		/* what each file was rendered from */
 	struct liquidpost lp;		/* Liquid in bodies */
 	int		 manifest_dirty;
 	int		 legacy;	/* LEGACY_MANIFEST is to be removed */
@@ -79,6 +81,15 @@ struct job {
 	uint64_t	 signature;	/* ...this archive_signature */
 	int		 rc;		/* outdir_batch_add's, or -1 */
 	int		 err;		/* errno of a failed write, 0 for libxml2 */
+	uint64_t	 sig;		/* fsig_of the document */
+	int		 stable;	/* every entry made from its file alone */
+};
+
+/* A file staged in a round, to sign once it is in place (fsig.h). */
+struct to_sign {
+	char		*rel;
+	uint64_t	 sig;
+	int		 stable;
 };
 
 /*
@@ -94,6 +105,9 @@ struct render_work {
 	struct post	**needed;	/* bodies the round's jobs need */
 	size_t		 nneeded, needed_cap;
 	struct outdir_batch *batches[PARALLEL_MAX]; /* one per range */
+	struct strmap	*failed;	/* files that could not be put in place */
+	struct to_sign	*sign;		/* files of every round, to sign */
+	size_t		 nsign, sign_cap;
 };
 
 /* A round ends once its jobs need this many bodies. */
@@ -122,6 +136,9 @@ static void	stage_gz(struct outdir_batch *, const char *, const void *,
 static int	stage_file(struct outdir_batch *, const struct config *,
 		    const char *, const void *, size_t, int *);
 static void	publish_discovery(struct publisher *, struct publish_stats *);
+static int	unchanged(struct render_work *, struct feed *, enum feed_format,
+		    const char *, size_t, size_t, const char *, uint64_t *);
+static void	sign_files(struct render_work *);
 static struct job *add_job(struct render_work *, struct feed *,
 		    enum feed_format, char *, size_t, size_t);
 static void	plan_feed(struct render_work *, struct feed *);
@@ -223,6 +240,7 @@ publish_create(const struct config *cfg, struct outdir *out,
 	pub->folders = strmap_create();
 	strmap_put(pub->folders, "", pub);
 	pub->cache = rcache_create(RCACHE_BUDGET);
+	pub->sigs = fsig_open(cfg, out);
 	pub->doc_pages = strmap_create();
 	pub->signatures = strmap_create();
 	read_manifest(pub);
@@ -258,6 +276,7 @@ publish_free(struct publisher *pub)
 	strmap_free(pub->contested);
 	strmap_free(pub->folders);
 	rcache_free(pub->cache);
+	fsig_free(pub->sigs);
 	liquidpost_free(&pub->lp);
 	buf_free(&pub->listed);
 	free_doc_pages(pub->doc_pages);
@@ -299,6 +318,7 @@ remove_file(struct publisher *pub, const char *rel, struct publish_stats *st)
 {
 	struct owner	*o;
 
+	fsig_drop(pub->sigs, rel);
 	if (outdir_remove(pub->out, rel) == 0) {
 		st->removed++;
 		if (st->changed != NULL)
@@ -475,9 +495,13 @@ render_range(size_t begin, size_t end, size_t part, void *arg)
 			cap = job->doc.count;
 			entries = xreallocarray(entries, cap, sizeof *entries);
 		}
-		for (k = 0; k < job->doc.count; k++)
+		job->stable = 1;
+		for (k = 0; k < job->doc.count; k++) {
 			entries[k] = rcache_peek(w->pub->cache,
 			    job->feed->posts[job->doc.first + k]);
+			if (entries[k] == NULL || !entries[k]->stable)
+				job->stable = 0;
+		}
 		buf_reset(&out);
 		if (feedwrite_render(cfg, job->feed, job->format, &job->doc,
 		    entries, &out) != 0) {
@@ -585,6 +609,7 @@ write_done(const char *rel, int err, void *arg)
 			strmap_put(w->st->changed, rel, w);
 		return;
 	}
+	strmap_put(w->failed, rel, w);
 	failure(w->st, "cannot write %s/%s: %s%s", outdir_path(w->pub->out),
 	    rel, err == ELOOP || err == ENOTDIR ? "a symbolic link or a file "
 	    "is in the way" : strerror(err),
@@ -621,6 +646,7 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
+	w.failed = strmap_create();
 	/* One batch per range, so threads never share one. */
 	for (i = 0; i < PARALLEL_MAX; i++)
 		w.batches[i] = outdir_batch_create(pub->out);
@@ -629,10 +655,12 @@ publish_feeds(struct publisher *pub, struct feed **feeds, size_t n,
 			plan_feed(&w, feeds[i]);
 	}
 	run_round(&w);
-	for (i = 0; i < PARALLEL_MAX; i++) {
+	for (i = 0; i < PARALLEL_MAX; i++)
 		outdir_batch_commit(w.batches[i], write_done, &w);
+	sign_files(&w);
+	for (i = 0; i < PARALLEL_MAX; i++)
 		outdir_batch_free(w.batches[i]);
-	}
+	strmap_free(w.failed);
 	free(w.jobs);
 	free(w.needed);
 	if (pub->lists_later)
@@ -658,6 +686,49 @@ publish_lists(struct publisher *pub, struct publish_stats *st)
 {
 	pub->lists_stale = 0;
 	publish_discovery(pub, st);
+}
+
+/*
+ * Whether the document rel, showing f->posts[first..+count) (and
+ * linking to the archive page prev, when not NULL), was rendered from
+ * exactly that into the file on disk (fsig.h): then it is left as it
+ * is.  Sets *sig to its signature.
+ */
+static int
+unchanged(struct render_work *w, struct feed *f, enum feed_format format,
+    const char *rel, size_t first, size_t count, const char *prev,
+    uint64_t *sig)
+{
+	*sig = fsig_of(w->pub->sigs, f, format, rel, first, count, prev);
+	if (!fsig_unchanged(w->pub->sigs, w->batches[0], rel, *sig))
+		return (0);
+	w->st->unchanged++;
+	return (1);
+}
+
+/* After the commit: what each file in place was rendered from. */
+static void
+sign_files(struct render_work *w)
+{
+	struct to_sign	*t;
+	size_t		 i;
+	char		*gz;
+
+	for (i = 0; i < w->nsign; i++) {
+		t = &w->sign[i];
+		gz = gzfile_path(t->rel);
+		if (strmap_get(w->failed, t->rel) != NULL ||
+		    strmap_get(w->failed, gz) != NULL)
+			fsig_drop(w->pub->sigs, t->rel);
+		else
+			fsig_set(w->pub->sigs, w->batches[0], t->rel, t->sig,
+			    t->stable);
+		free(gz);
+		free(t->rel);
+	}
+	free(w->sign);
+	w->sign = NULL;
+	w->nsign = w->sign_cap = 0;
 }
 
 /*
@@ -705,6 +776,7 @@ plan_feed(struct render_work *w, struct feed *f)
 	struct feed_doc	 doc;
 	struct owner	*o;
 	size_t		 k;
+	uint64_t	 sig;
 	char		*rel, *gzrel;
 
 	for (k = 0; k < sizeof formats / sizeof formats[0]; k++) {
@@ -742,7 +814,12 @@ plan_feed(struct render_work *w, struct feed *f)
 			plan_pages(w, f, formats[k], rel);
 		else {
 			feedwrite_current(pub->cfg, f, rel, &doc);
-			add_job(w, f, formats[k], rel, 0, doc.count);
+			if (unchanged(w, f, formats[k], rel, 0, doc.count, NULL,
+			    &sig))
+				free(rel);
+			else
+				add_job(w, f, formats[k], rel, 0,
+				    doc.count)->sig = sig;
 		}
 	}
 }
@@ -759,7 +836,7 @@ plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
 	struct archive_page *pages;
 	struct strmap	*now = strmap_create();
 	struct job	*job;
-	uint64_t	*known, signature;
+	uint64_t	*known, signature, sig;
 	size_t		 i, npages, current;
 	char		*base, *path, *prev, *gzpath;
 
@@ -767,11 +844,17 @@ plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
 	base = xstrdup(rel);
 	current = archive_split(f, pub->cfg->archive,
 	    (size_t)pub->cfg->posts_limit, &pages, &npages);
-	job = add_job(w, f, format, rel, 0, current);
-	if (npages > 0)
-		job->doc.prev_archive = job->prev = archive_path(base,
-		    pages[0].key);
-	job->doc.complete = npages == 0;
+	prev = npages > 0 ? archive_path(base, pages[0].key) : NULL;
+	if (unchanged(w, f, format, rel, 0, current, prev != NULL ? prev : "",
+	    &sig)) {
+		free(prev);
+		free(rel);
+	} else {
+		job = add_job(w, f, format, rel, 0, current);
+		job->doc.prev_archive = job->prev = prev;
+		job->doc.complete = npages == 0;
+		job->sig = sig;
+	}
 	for (i = 0; i < npages; i++) {
 		path = archive_path(base, pages[i].key);
 		gzpath = gzfile_path(path);
@@ -784,7 +867,9 @@ plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
 		if (claim(pub, f, path) != 0 || (pub->cfg->gzip &&
 		    claim(pub, f, gzpath) != 0) ||
 		    ((known = strmap_get(pub->signatures, path)) != NULL &&
-		    *known == signature && outdir_exists(pub->out, path))) {
+		    *known == signature && outdir_exists(pub->out, path)) ||
+		    unchanged(w, f, format, path, pages[i].first,
+		    pages[i].count, prev != NULL ? prev : "", &sig)) {
 			free(gzpath);
 			free(prev);
 			free(path);
@@ -797,6 +882,7 @@ plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
 		job->doc.prev_archive = job->prev = prev;
 		job->page = 1;
 		job->signature = signature;
+		job->sig = sig;
 	}
 	free(pages);
 	drop_pages(pub, base, now, w->st);
@@ -854,6 +940,8 @@ run_round(struct render_work *w)
 	parallel_for(w->n, RENDER_PARALLEL_MIN, render_range, w);
 	for (i = 0; i < w->n; i++) {
 		job = &w->jobs[i];
+		if (job->rc == -1)
+			fsig_drop(pub->sigs, job->rel);
 		if (job->rc == -1 && job->err == 0)
 			failure(w->st, "cannot render %s/%s: libxml2 failed",
 			    outdir_path(pub->out), job->rel);
@@ -862,6 +950,15 @@ run_round(struct render_work *w)
 		else {
 			if (job->rc == 0)
 				w->st->unchanged++;
+			if (w->nsign == w->sign_cap) {
+				w->sign_cap = w->sign_cap == 0 ? 64 :
+				    w->sign_cap * 2;
+				w->sign = xreallocarray(w->sign, w->sign_cap,
+				    sizeof *w->sign);
+			}
+			w->sign[w->nsign].rel = xstrdup(job->rel);
+			w->sign[w->nsign].sig = job->sig;
+			w->sign[w->nsign++].stable = job->stable;
 			if (job->page) {
 				if ((known = strmap_get(pub->signatures,
 				    job->rel)) == NULL) {
@@ -898,7 +995,8 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	struct owner	*o;
 	struct buf	 out = BUF_INIT;
 	size_t		 n, m = 0, i, k, limit = (size_t)cfg->posts_limit;
-	char		*rel, *gzrel;
+	char		*rel, *gzrel, *rels[DISCOVERY_NFILES];
+	uint64_t	 sig;
 	int		 rc, err, any, same;
 
 	if (cfg->discovery_dir == NULL)
@@ -964,29 +1062,46 @@ publish_discovery(struct publisher *pub, struct publish_stats *st)
 	}
 	buf_reset(&pub->listed);
 	buf_add(&pub->listed, out.data, out.len);
+	/* Across runs, the files' signatures tell the same (fsig.h). */
+	sig = fsig_of_data(pub->sigs, out.data, out.len);
 
 	memset(&w, 0, sizeof w);
 	w.pub = pub;
 	w.st = st;
+	w.failed = strmap_create();
 	batch = outdir_batch_create(pub->out);
 	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
-		xasprintf(&rel, "%s/%s", cfg->discovery_dir,
+		xasprintf(&rels[i], "%s/%s", cfg->discovery_dir,
 		    discovery_name((enum discovery_file)i));
+		rel = rels[i];
 		buf_reset(&out);
 		err = 0;
-		if (discovery_render(cfg, (enum discovery_file)i, list, m,
-		    &out) != 0)
+		if (fsig_unchanged(pub->sigs, batch, rel, sig))
+			st->unchanged++;
+		else if (discovery_render(cfg, (enum discovery_file)i, list,
+		    m, &out) != 0) {
 			failure(st, "cannot render %s/%s: libxml2 or jansson "
 			    "failed", outdir_path(pub->out), rel);
-		else if ((rc = stage_file(batch, cfg, rel, out.data, out.len,
+			strmap_put(w.failed, rel, pub);
+		} else if ((rc = stage_file(batch, cfg, rel, out.data, out.len,
 		    &err)) == -1)
 			write_done(rel, err, &w);
 		else if (rc == 0)
 			st->unchanged++;
-		free(rel);
 	}
 	outdir_batch_commit(batch, write_done, &w);
+	for (i = 0; !same && i < DISCOVERY_NFILES; i++) {
+		gzrel = gzfile_path(rels[i]);
+		if (strmap_get(w.failed, rels[i]) != NULL ||
+		    strmap_get(w.failed, gzrel) != NULL)
+			fsig_drop(pub->sigs, rels[i]);
+		else
+			fsig_set(pub->sigs, batch, rels[i], sig, 1);
+		free(gzrel);
+		free(rels[i]);
+	}
 	outdir_batch_free(batch);
+	strmap_free(w.failed);
 	buf_free(&out);
 	for (i = 0; i < m; i++) {
 		for (k = 0; k < DISCOVERY_NFORMATS; k++)
@@ -1066,6 +1181,7 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	while (strmap_next(pub->previous, &pos, &key, &value)) {
 		if (strmap_get(pub->owners, key) != NULL)
 			continue;
+		fsig_drop(pub->sigs, key);
 		if (outdir_remove(pub->out, key) == 0) {
 			st->removed++;
 			if (st->changed != NULL)
@@ -1078,4 +1194,17 @@ publish_finish_full(struct publisher *pub, struct publish_stats *st)
 	pub->previous = strmap_create();
 	pub->manifest_dirty = 1;
 	publish_save_manifest(pub, st);
+	publish_save_signatures(pub);
+}
+
+/*
+ * Save what each feed file was rendered from, if that changed.  Only a
+ * cache: a failure (the manifest's is reported) costs renderings later.
+ */
+void
+publish_save_signatures(struct publisher *pub)
+{
+	if (fsig_save(pub->sigs) != 0)
+		log_debug("%s/%s/feeds: cannot save the feeds' signatures: %s",
+		    outdir_path(pub->out), OUTDIR_STATE, strerror(errno));
 }

@@ -106,6 +106,12 @@ void		 publish_foreach_folder(const struct publisher *,
  */
 void		 publish_recheck(struct publisher *);
 
+/*
+ * Save the feed files' signatures (fsig.h) if they changed; a full
+ * publish does, a daemon also when it stops.
+ */
+void		 publish_save_signatures(struct publisher *);
+
 /* Save the manifest if it changed; a failure is counted in stats. */
 void		 publish_save_manifest(struct publisher *, struct publish_stats *);
 

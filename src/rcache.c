@@ -58,7 +58,7 @@ static void	drop(struct rcache *, struct rentry *);
 static struct rentry *lookup(const struct rcache *, const struct post *);
 static void	render_range(size_t, size_t, size_t, void *);
 static void	insert(struct rcache *, const struct post *, char *, char *,
-		    int);
+		    int, int);
 
 /* Text as the XML writer would escape it, after cleaning (new string). */
 static char *
@@ -235,7 +235,8 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
 			free(todo[i].cause);
 		}
 		insert(c, todo[i].post, todo[i].content_xml,
-		    todo[i].summary_xml, todo[i].liquid);
+		    todo[i].summary_xml, todo[i].liquid, todo[i].rc == 0 &&
+		    !todo[i].liquid);
 	}
 	free(todo);
 }
@@ -243,11 +244,12 @@ rcache_prepare(struct rcache *c, const struct config *cfg,
 /* Add a rendering made from post's file; the cache takes the strings. */
 static void
 insert(struct rcache *c, const struct post *post, char *content_xml,
-    char *summary_xml, int liquid)
+    char *summary_xml, int liquid, int stable)
 {
 	struct rentry	*e = xcalloc(1, sizeof *e);
 
 	e->liquid = liquid;
+	e->r.stable = stable;
 	e->r.content_xml = content_xml;
 	e->r.summary_xml = summary_xml;
 	e->path = xstrdup(post->path);

@@ -21,6 +21,8 @@ struct liquidpost;
 struct rendered {
 	const char	*content_xml;	/* escaped HTML content; may be "" */
 	const char	*summary_xml;	/* escaped plain summary; may be "" */
+	int		 stable;	/* made from the post's file alone: no
+					 * Liquid ran, no problem was told */
 };
 
 struct rcache;

@@ -13,6 +13,7 @@
 #include "idmap.h"
 #include "log.h"
 #include "parallel.h"
+#include "pindex.h"
 #include "post.h"
 #include "scan.h"
 #include "sdnotify.h"
@@ -27,11 +28,14 @@ struct loaded {
 	struct post	*post;
 	char		*cause;
 	char		*warning;
+	struct post_file file;
+	int		 saved;		/* taken from the persistent index */
 };
 
 /* A whole-site read: the files and where each one's result goes. */
 struct load_all {
 	const struct config *cfg;
+	const struct pindex *pi;
 	const struct scan_entry *entries;
 	struct loaded	*out;
 };
@@ -44,6 +48,7 @@ struct change {
 	const struct config *cfg;
 	struct index	*idx;
 	struct idmap	*ids;		/* may be NULL */
+	struct pindex	*pi;		/* may be NULL */
 	const struct site_previous *previous; /* before a reload, or NULL */
 	int64_t		 now;
 	struct post	**gone;
@@ -56,7 +61,7 @@ struct change {
 #define LOAD_PARALLEL_MIN	2048
 
 static void	change_begin(struct change *, const struct config *,
-		    struct index *, struct idmap *, int64_t);
+		    struct index *, struct idmap *, struct pindex *, int64_t);
 static void	change_end(struct change *);
 static void	take_out(struct change *, const char *);
 static struct post *find_gone(struct change *, const struct post *);
@@ -64,8 +69,8 @@ static void	keep_id(struct change *, struct post *, const char *,
 		    const struct post *);
 static const char *relpath_of(const struct config *, const char *);
 static int	file_exists(const char *, void *);
-static void	read_one(const struct config *, const char *, const char *,
-		    struct buf *, struct loaded *);
+static void	read_one(const struct config *, const struct pindex *,
+		    const char *, const char *, struct buf *, struct loaded *);
 static enum post_status apply_one(struct change *, const char *,
 		    const char *, struct loaded *);
 static enum post_status load_one(struct change *, const char *,
@@ -87,11 +92,12 @@ struct missing {
 
 static void
 change_begin(struct change *c, const struct config *cfg, struct index *idx,
-    struct idmap *ids, int64_t now)
+    struct idmap *ids, struct pindex *pi, int64_t now)
 {
 	c->cfg = cfg;
 	c->idx = idx;
 	c->ids = ids;
+	c->pi = pi;
 	c->previous = NULL;
 	c->now = now;
 	c->gone = NULL;
@@ -124,6 +130,7 @@ take_out(struct change *c, const char *path)
 {
 	struct post	*post;
 
+	pindex_forget(c->pi, path);
 	if ((post = index_remove(c->idx, path)) == NULL)
 		return;
 	c->gone = xreallocarray(c->gone, c->ngone + 1, sizeof *c->gone);
@@ -234,15 +241,22 @@ file_exists(const char *relpath, void *arg)
 	return (rc);
 }
 
-/* Read one post file (any thread: it touches no shared state). */
+/*
+ * Read one post file, or take it unchanged from the persistent index pi
+ * (may be NULL); any thread: it touches no shared state.
+ */
 static void
-read_one(const struct config *cfg, const char *path, const char *relpath,
-    struct buf *scratch, struct loaded *l)
+read_one(const struct config *cfg, const struct pindex *pi, const char *path,
+    const char *relpath, struct buf *scratch, struct loaded *l)
 {
 	l->post = NULL;
 	l->cause = NULL;
+	l->warning = NULL;
+	if ((l->saved = pindex_take(pi, path, relpath, &l->status, &l->post,
+	    &l->cause, &l->warning, &l->file)) == 1)
+		return;
 	l->status = post_load(cfg, path, relpath, scratch, &l->post,
-	    &l->cause, &l->warning);
+	    &l->cause, &l->warning, &l->file);
 }
 
 /*
@@ -258,6 +272,8 @@ apply_one(struct change *c, const char *path, const char *relpath,
 	char		*line, *save;
 
 	old = index_remove(c->idx, path);
+	pindex_note(c->pi, path, l->status, &l->file, l->status == POST_OK ?
+	    l->warning : l->cause, l->saved);
 	switch (l->status) {
 	case POST_OK:
 		if (l->warning != NULL) {
@@ -292,7 +308,7 @@ load_one(struct change *c, const char *path, const char *relpath,
 {
 	struct loaded	 l;
 
-	read_one(c->cfg, path, relpath, scratch, &l);
+	read_one(c->cfg, NULL, path, relpath, scratch, &l);
 	return (apply_one(c, path, relpath, &l));
 }
 
@@ -306,8 +322,8 @@ read_range(size_t begin, size_t end, size_t part, void *arg)
 
 	(void)part;
 	for (i = begin; i < end; i++) {
-		read_one(la->cfg, la->entries[i].path, la->entries[i].relpath,
-		    &scratch, &la->out[i]);
+		read_one(la->cfg, la->pi, la->entries[i].path,
+		    la->entries[i].relpath, &scratch, &la->out[i]);
 		sdnotify_keepalive();
 	}
 	buf_free(&scratch);
@@ -344,6 +360,7 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 		/* Reading and parsing is most of a cold build: every core. */
 		loaded = xcalloc(res.count, sizeof *loaded);
 		la.cfg = c->cfg;
+		la.pi = c->pi;
 		la.entries = res.entries;
 		la.out = loaded;
 		parallel_for(res.count, LOAD_PARALLEL_MIN, read_range, &la);
@@ -351,6 +368,7 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 		if (subdir == NULL)
 			index_bulk_begin(c->idx);
 		for (i = 0; i < res.count; i++) {
+			st->unchanged += loaded[i].saved;
 			count(st, apply_one(c, res.entries[i].path,
 			    res.entries[i].relpath, &loaded[i]));
 			sdnotify_keepalive();
@@ -365,16 +383,19 @@ load_tree(struct change *c, const char *subdir, struct site_stats *st,
 
 int
 site_load(const struct config *cfg, const char *subdir, struct index *idx,
-    struct idmap *ids, const struct site_previous *previous, int64_t now,
+    struct idmap *ids, struct pindex *pi,
+    const struct site_previous *previous, int64_t now,
     struct site_stats *st, scan_folder_fn on_folder, void *arg)
 {
 	struct change	 c;
 	int		 rc;
 
-	change_begin(&c, cfg, idx, ids, now);
+	change_begin(&c, cfg, idx, ids, pi, now);
 	c.previous = previous;
 	rc = load_tree(&c, subdir, st, on_folder, arg);
 	change_end(&c);
+	if (subdir == NULL)
+		pindex_loaded(pi);
 	/* Ids kept for files that are gone are of no more use. */
 	if (subdir == NULL && rc == 0)
 		idmap_prune(ids, file_exists, (void *)cfg);
@@ -399,8 +420,8 @@ unchanged(const struct post *post, const struct stat *sb)
  */
 size_t
 site_update(const struct config *cfg, struct strmap *folders,
-    struct strmap *files, struct index *idx, struct idmap *ids, int64_t now,
-    scan_folder_fn on_folder, void *arg)
+    struct strmap *files, struct index *idx, struct idmap *ids,
+    struct pindex *pi, int64_t now, scan_folder_fn on_folder, void *arg)
 {
 	struct site_stats st;
 	struct stat	 sb;
@@ -412,7 +433,7 @@ site_update(const struct config *cfg, struct strmap *folders,
 	size_t		 pos, changed = 0;
 	int		 pass, gone;
 
-	change_begin(&c, cfg, idx, ids, now);
+	change_begin(&c, cfg, idx, ids, pi, now);
 	for (pass = 0; pass < 2; pass++) {
 		pos = 0;
 		while (pass == 1 && strmap_next(folders, &pos, &key, &value)) {
@@ -431,7 +452,9 @@ site_update(const struct config *cfg, struct strmap *folders,
 			if (pass == 0 && gone && old != NULL) {
 				take_out(&c, path);
 				changed++;
-			} else if (pass == 1 && !gone && (old == NULL ||
+			} else if (pass == 0 && gone)
+				pindex_forget(pi, path);
+			else if (pass == 1 && !gone && (old == NULL ||
 			    !unchanged(old, &sb))) {
 				load_one(&c, path, key, NULL);
 				changed++;
@@ -458,7 +481,7 @@ collect_missing(struct post *post, void *arg)
 /* Bring the index in line with the files on disk. */
 int
 site_reconcile(const struct config *cfg, struct index *idx,
-    struct idmap *ids, int64_t now, struct site_stats *st,
+    struct idmap *ids, struct pindex *pi, int64_t now, struct site_stats *st,
     scan_folder_fn on_folder, void *arg)
 {
 	struct scan_result scan, *res = &scan;
@@ -478,7 +501,7 @@ site_reconcile(const struct config *cfg, struct index *idx,
 		return (rc);
 	}
 	st->files = res->count;
-	change_begin(&c, cfg, idx, ids, now);
+	change_begin(&c, cfg, idx, ids, pi, now);
 	/* Posts whose files are gone leave first, for renames to find. */
 	m.found = strmap_create();
 	m.paths = NULL;

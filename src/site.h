@@ -13,12 +13,14 @@
 #include "config.h"
 #include "idmap.h"
 #include "index.h"
+#include "pindex.h"
 #include "scan.h"
 #include "strmap.h"
 
 struct site_stats {
 	size_t	 files;		/* post files found */
 	size_t	 loaded;	/* posts read into the index */
+	size_t	 unchanged;	/* files taken from the persistent index */
 	size_t	 unpublished;	/* published: false or draft */
 	size_t	 invalid;	/* skipped with a warning */
 	size_t	 removed;	/* posts dropped from the index */
@@ -33,14 +35,18 @@ struct site_previous {
 /*
  * Read every post of the site (or of the site-relative folder subdir)
  * into idx, with future posts pending after now; posts already indexed at
- * the same path are replaced.  A post keeps the id it had in previous
+ * the same path are replaced.  A file unchanged since pi (the persistent
+ * index, may be NULL) saved it is taken from there, not read; every
+ * outcome is noted in pi, and a whole-site load ends its loading
+ * (pindex_loaded).  A post keeps the id it had in previous
  * (may be NULL) at its site-relative path, else the one kept in ids (may
  * be NULL); a whole-site load forgets the kept ids of files that are
  * gone.  on_folder (may be NULL) sees each folder before it is read, for
  * watching.  Returns 0, or -1 if the folder cannot be read.
  */
 int	site_load(const struct config *, const char *subdir, struct index *,
-	    struct idmap *ids, const struct site_previous *previous, int64_t now,
+	    struct idmap *ids, struct pindex *pi,
+	    const struct site_previous *previous, int64_t now,
 	    struct site_stats *, scan_folder_fn on_folder, void *arg);
 
 /*
@@ -49,20 +55,22 @@ int	site_load(const struct config *, const char *subdir, struct index *,
  * files.  A file that is gone, unpublished or unusable leaves the index;
  * one whose identity, size and mtime are unchanged is not read again; a
  * post renamed among them, or whose id changed, keeps its id (idmap.h).
- * Returns how many post files were read or removed.
+ * Every outcome is noted in pi (may be NULL).  Returns how many post
+ * files were read or removed.
  */
 size_t	site_update(const struct config *, struct strmap *folders,
 	    struct strmap *files, struct index *, struct idmap *ids,
-	    int64_t now, scan_folder_fn on_folder, void *arg);
+	    struct pindex *pi, int64_t now, scan_folder_fn on_folder,
+	    void *arg);
 
 /*
  * Make idx match the files on disk after events may have been lost:
  * rescan, re-read changed files, drop posts whose files are gone.
- * on_folder as for site_load.  Returns 0 or -1 as site_load.
+ * pi as for site_update, on_folder as for site_load.  Returns 0 or -1 as site_load.
  */
 int	site_reconcile(const struct config *, struct index *,
-	    struct idmap *ids, int64_t now, struct site_stats *,
-	    scan_folder_fn on_folder, void *arg);
+	    struct idmap *ids, struct pindex *pi, int64_t now,
+	    struct site_stats *, scan_folder_fn on_folder, void *arg);
 
 /*
  * Keep every post's present id in ids (feedd build --keep-ids), so that

@@ -26,12 +26,11 @@ checksum(const char *p, size_t n)
 	return (h);
 }
 
-/* Read and check a state file. */
+/* Read and check a state file, in place in body. */
 int
 state_load(struct outdir *od, const char *name, unsigned version,
     size_t max, struct buf *body, const char **why)
 {
-	struct buf	 data = BUF_INIT;
 	char		*rel, *head, *nl, *tail, want[128];
 	size_t		 len;
 	uint64_t	 sum;
@@ -39,7 +38,7 @@ state_load(struct outdir *od, const char *name, unsigned version,
 
 	buf_reset(body);
 	xasprintf(&rel, OUTDIR_STATE "/%s", name);
-	if (outdir_read(od, rel, max, &data) == -1) {
+	if (outdir_read(od, rel, max, body) == -1) {
 		if (errno == ENOENT)
 			rc = 0;
 		else
@@ -49,8 +48,8 @@ state_load(struct outdir *od, const char *name, unsigned version,
 		goto done;
 	}
 	snprintf(want, sizeof want, "feedd %s %u\n", name, version);
-	head = data.data;
-	if (data.len < strlen(want) || strncmp(head, "feedd ", 6) != 0) {
+	head = body->data;
+	if (body->len < strlen(want) || strncmp(head, "feedd ", 6) != 0) {
 		*why = "not written by feedd";
 		goto done;
 	}
@@ -59,12 +58,12 @@ state_load(struct outdir *od, const char *name, unsigned version,
 		goto done;
 	}
 	/* The last line: "end LENGTH CHECKSUM\n". */
-	if (data.data[data.len - 1] != '\n') {
+	if (body->data[body->len - 1] != '\n') {
 		*why = "torn (no last line)";
 		goto done;
 	}
-	data.data[data.len - 1] = '\0';
-	tail = strrchr(data.data, '\n');
+	body->data[body->len - 1] = '\0';
+	tail = strrchr(body->data, '\n');
 	if (tail == NULL || tail < head + strlen(want) - 1 ||
 	    sscanf(tail + 1, "end %zu %" SCNx64 "%n", &len,
 	    &sum, &n) != 2 || tail[1 + n] != '\0') {
@@ -76,11 +75,15 @@ state_load(struct outdir *od, const char *name, unsigned version,
 		*why = "damaged (length or checksum differs)";
 		goto done;
 	}
-	buf_add(body, nl, len);
+	/* The body moves to the front of the buffer it was read into. */
+	memmove(body->data, nl, len);
+	body->len = len;
+	body->data[len] = '\0';
 	rc = 1;
 done:
+	if (rc != 1)
+		buf_reset(body);
 	free(rel);
-	buf_free(&data);
 	return (rc);
 }
 

@@ -249,7 +249,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzzsite_write(post_path, data, size);
 	if (post_load(cfg, post_path, FUZZ_POST_REL, &scratch, &post, &cause,
-	    &warning) != POST_OK) {
+	    &warning, NULL) != POST_OK) {
 		post_free(post);
 		free(cause);
 		free(warning);

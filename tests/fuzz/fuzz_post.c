@@ -143,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzzsite_write(post_path, data, size);
 	st = post_load(cfg, post_path, FUZZ_POST_REL, &scratch, &post, &cause,
-	    &warning);
+	    &warning, NULL);
 	switch (st) {
 	case POST_OK:
 		if (post == NULL)

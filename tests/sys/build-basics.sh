@@ -30,8 +30,18 @@ cp -a "$site/_feeds" "$T/first"
 sleep 1
 out=$("$FEEDD" build "$site" 2>&1)
 echo "$out" | grep -q "0 files written" || fail "second build rewrote files: $out"
-diff -r "$T/first" "$site/_feeds" >/dev/null || fail "second build changed bytes"
-for f in $(cd "$T/first" && find . -type f); do
+# feedd's caches (.feedd/posts, .feedd/feeds) may be written anew: they
+# record when files were read, not what the feeds hold.
+outputs() {
+	(cd "$1" && find . -type f | grep -v -e '^\./\.feedd/posts$' \
+	    -e '^\./\.feedd/feeds$' | sort)
+}
+[ "$(outputs "$T/first")" = "$(outputs "$site/_feeds")" ] ||
+    fail "second build changed the files"
+for f in $(outputs "$T/first"); do
+	cmp -s "$T/first/$f" "$site/_feeds/$f" || fail "second build changed bytes of $f"
+done
+for f in $(outputs "$T/first"); do
 	[ "$T/first/$f" -nt "$site/_feeds/$f" ] || [ "$T/first/$f" -ot "$site/_feeds/$f" ] &&
 	    fail "mtime of $f changed"
 done

@@ -66,17 +66,23 @@ def wait_until(cond, desc, timeout=DEADLINE, interval=POLL, detail=None, alive=N
 
 
 def list_tree(root):
-    """Relative paths of every file under root (dot files included)."""
+    """Relative paths of every file under root (dot files included), but feedd's caches:
+    they record when and how files were read, so two equal outputs may hold different ones."""
     out = set()
     for d, _dirs, files in os.walk(root):
         for f in files:
-            out.add(os.path.relpath(os.path.join(d, f), root))
+            rel = os.path.relpath(os.path.join(d, f), root)
+            if rel not in CACHES:
+                out.add(rel)
     return out
 
 
 STATE = ".feedd"                    # feedd's own folder in the output folder
 MANIFEST = STATE + "/manifest"
 IDS = STATE + "/ids"                # the entry ids kept across renames
+PINDEX = STATE + "/posts"           # the persistent post index
+FSIG = STATE + "/feeds"             # what each feed file was rendered from
+CACHES = {PINDEX, FSIG}
 
 
 def is_state(rel):

@@ -54,7 +54,7 @@ check_render(void)
 	struct feed f = { .kind = FEED_CATEGORY, .name = "财经",
 	    .posts = posts, .nposts = 2 };
 	struct rendered r1 = { "&lt;p&gt;R&amp;amp;D &amp; &lt;b&gt;x&lt;/b&gt;"
-	    "&lt;/p&gt;", "R&amp;D &lt;!x" }, r2 = { "", "" };
+	    "&lt;/p&gt;", "R&amp;D &lt;!x", 1 }, r2 = { "", "", 1 };
 	const struct rendered *entries[] = { &r1, &r2 };
 	struct config	*cfg;
 	struct buf	 out = BUF_INIT;

@@ -116,7 +116,7 @@ load_len(const char *rel, const char *text, size_t len, struct post **out,
 		return (POST_INVALID);
 	}
 	path = site_path(rel);
-	st = post_load(cfg, path, rel, NULL, out, cause, warning);
+	st = post_load(cfg, path, rel, NULL, out, cause, warning, NULL);
 	free(path);
 	return (st);
 }
@@ -656,7 +656,7 @@ check_invalid(void)
 	dir = site_path("_posts/2022-07-11-dir.md");
 	CHECK(fileio_mkdirs(dir) == 0);
 	st = post_load(cfg, dir, "_posts/2022-07-11-dir.md", NULL, &p, &cause,
-	    &warning);
+	    &warning, NULL);
 	CHECK(st == POST_INVALID);
 	CHECK(starts_with(cause, " cannot read"));
 	free(cause);
