@@ -45,16 +45,6 @@ buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-/* Append one byte: in place when there is room (the common case). */
-void
-buf_addc(struct buf *b, char c)
-{
-	if (b->len + 2 > b->cap)
-		buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 /* Append formatted text. */
 void
 buf_addf(struct buf *b, const char *fmt, ...)

@@ -110,7 +110,11 @@ struct render_work {
 	size_t		 nsign, sign_cap;
 };
 
-/* A round ends once its jobs need this many bodies. */
+/*
+ * An archive page joins a round only while its jobs need fewer bodies
+ * than this; current documents all go in one (a body shared by several
+ * feeds is rendered once, not again after a trim between rounds).
+ */
 #define ROUND_POSTS	4096
 
 /* Feed files below this many are rendered by the calling thread alone. */
@@ -731,10 +735,7 @@ sign_files(struct render_work *w)
 	w->nsign = w->sign_cap = 0;
 }
 
-/*
- * A document to render: rel (taken) shows feed->posts[first..+count);
- * a round is run first when the bodies it needs are many.
- */
+/* A document to render: rel (taken) shows feed->posts[first..+count). */
 static struct job *
 add_job(struct render_work *w, struct feed *f, enum feed_format format,
     char *rel, size_t first, size_t count)
@@ -742,8 +743,6 @@ add_job(struct render_work *w, struct feed *f, enum feed_format format,
 	struct job	*job;
 	size_t		 k;
 
-	if (w->nneeded > 0 && w->nneeded + count > ROUND_POSTS)
-		run_round(w);
 	if (w->n == w->cap) {
 		w->cap = w->cap == 0 ? 64 : w->cap * 2;
 		w->jobs = xreallocarray(w->jobs, w->cap, sizeof *w->jobs);
@@ -876,6 +875,8 @@ plan_pages(struct render_work *w, struct feed *f, enum feed_format format,
 			continue;
 		}
 		free(gzpath);
+		if (w->nneeded > 0 && w->nneeded + pages[i].count > ROUND_POSTS)
+			run_round(w);
 		job = add_job(w, f, format, path, pages[i].first,
 		    pages[i].count);
 		job->doc.current = job->current = xstrdup(base);

@@ -127,21 +127,25 @@ entity_at(const char *s, size_t n)
 static void
 emit(const struct scan *sc, size_t from, size_t to)
 {
-	size_t	 i;
+	size_t	 i, run = from;
 
-	for (i = from; i < to; i++) {
-		if (sc->html && sc->s[i] == '<')
-			buf_adds(sc->out, "&lt;");
-		else if (sc->html && sc->s[i] == '>')
-			buf_adds(sc->out, "&gt;");
-		else if (sc->html && sc->s[i] == '&' && !entity_at(sc->s + i,
-		    sc->n - i))
-			buf_adds(sc->out, "&amp;");
-		else if (sc->html && sc->s[i] == '"')
-			buf_adds(sc->out, "&quot;");
-		else
-			buf_addc(sc->out, sc->s[i]);
+	if (!sc->html) {
+		buf_add(sc->out, sc->s + from, to - from);
+		return;
 	}
+	/* Runs of plain characters go in whole. */
+	for (i = from; i < to; i++) {
+		if (sc->s[i] != '<' && sc->s[i] != '>' && sc->s[i] != '&' &&
+		    sc->s[i] != '"')
+			continue;
+		if (sc->s[i] == '&' && entity_at(sc->s + i, sc->n - i))
+			continue;
+		buf_add(sc->out, sc->s + run, i - run);
+		buf_adds(sc->out, sc->s[i] == '<' ? "&lt;" : sc->s[i] == '>' ?
+		    "&gt;" : sc->s[i] == '&' ? "&amp;" : "&quot;");
+		run = i + 1;
+	}
+	buf_add(sc->out, sc->s + run, to - run);
 }
 
 /* Emit the curly form of quote character c, opening or closing. */
@@ -331,21 +335,26 @@ decode_text(struct buf *b, const char *s, size_t n)
 		{ "&apos;", '\'' }, { "&lt;", '<' }, { "&gt;", '>' },
 		{ "&amp;", '&' },
 	};
-	size_t	 i, k, len;
+	const char	*amp, *end = s + n;
+	size_t		 k, len;
 
-	for (i = 0; i < n; i++) {
-		for (k = 0; s[i] == '&' && k < sizeof ents / sizeof ents[0];
-		    k++) {
+	while ((amp = memchr(s, '&', (size_t)(end - s))) != NULL) {
+		buf_add(b, s, (size_t)(amp - s));
+		for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
 			len = strlen(ents[k].ent);
-			if (i + len <= n && memcmp(s + i, ents[k].ent, len) == 0)
+			if ((size_t)(end - amp) >= len &&
+			    memcmp(amp, ents[k].ent, len) == 0)
 				break;
 		}
-		if (s[i] == '&' && k < sizeof ents / sizeof ents[0]) {
+		if (k < sizeof ents / sizeof ents[0]) {
 			buf_addc(b, ents[k].c);
-			i += strlen(ents[k].ent) - 1;
-		} else
-			buf_addc(b, s[i]);
+			s = amp + strlen(ents[k].ent);
+		} else {
+			buf_addc(b, '&');
+			s = amp + 1;
+		}
 	}
+	buf_add(b, s, (size_t)(end - s));
 }
 
 /* HTML with its text converted. */
