@@ -745,7 +745,11 @@ def deploy_check(unit, out, title, since, pid, restarts, t0):
                detail=lambda: "%s; %s" % (show(unit, "ActiveState", "NRestarts"),
                                           journal(unit, since)[-800:]))
     say("    deployed post in feed.xml %.3f s after the deploy" % (time.monotonic() - t0))
-    st = show(unit, "ActiveState", "MainPID", "NRestarts")
+    # The feed is written before the READY=1 that ends the daemon's own reload.
+    def settled():
+        st = show(unit, "ActiveState", "MainPID", "NRestarts")
+        return st if st["ActiveState"] != "reloading" else None
+    st = wait_until(settled, "the unit to finish its reload", timeout=30, interval=0.05)
     if st["MainPID"] != pid or st["NRestarts"] != restarts or st["ActiveState"] != "active":
         raise Fail("the deploy restarted the service: %s (MainPID was %s, NRestarts %s)" % (
             st, pid, restarts))
