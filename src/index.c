@@ -181,12 +181,33 @@ mark_dirty(struct index *idx, struct feed *f)
 	idx->dirty[idx->ndirty++] = f;
 }
 
-/* Put a feed's posts in order if appends left them out of it. */
+/*
+ * Put a feed's posts in order if appends left them out of it.  A load
+ * appends in path order, which for dated file names is oldest first:
+ * then reversing them is all the sorting needed.
+ */
 static void
 feed_sort(struct feed *f)
 {
-	if (!f->sorted && f->nposts > 1)
+	struct post	*t;
+	size_t		 i, j;
+
+	if (f->sorted || f->nposts < 2) {
+		f->sorted = 1;
+		return;
+	}
+	for (i = 1; i < f->nposts; i++)
+		if (!post_newer(f->posts[i], f->posts[i - 1]))
+			break;
+	if (i < f->nposts)
 		qsort(f->posts, f->nposts, sizeof *f->posts, post_cmp);
+	else {
+		for (i = 0, j = f->nposts - 1; i < j; i++, j--) {
+			t = f->posts[i];
+			f->posts[i] = f->posts[j];
+			f->posts[j] = t;
+		}
+	}
 	f->sorted = 1;
 }
 

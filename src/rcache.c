@@ -72,28 +72,10 @@ xml_text(const char *s)
 	if (!text_xml_is_clean(s, len))
 		s = clean = text_xml_clean(s, len, NULL);
 	buf_reserve(&out, len + len / 8);
-	for (p = run = s; *p != '\0'; p++) {
-		const char *esc;
-
-		switch (*p) {
-		case '&':
-			esc = "&amp;";
-			break;
-		case '<':
-			esc = "&lt;";
-			break;
-		case '>':
-			esc = "&gt;";
-			break;
-		case '\r':
-			esc = "&#13;";
-			break;
-		default:
-			continue;
-		}
+	for (run = s; *(p = run + strcspn(run, "&<>\r")) != '\0'; run = p + 1) {
 		buf_add(&out, run, (size_t)(p - run));
-		buf_adds(&out, esc);
-		run = p + 1;
+		buf_adds(&out, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" :
+		    *p == '>' ? "&gt;" : "&#13;");
 	}
 	buf_add(&out, run, (size_t)(p - run));
 	free(clean);

@@ -15,6 +15,9 @@
 #include "xmalloc.h"
 
 static size_t	utf8_decode(const unsigned char *, size_t, uint32_t *);
+static int	ascii_word(const unsigned char *);
+static int	printable_ascii_word(const unsigned char *);
+static size_t	plain_utf8_3(const unsigned char *, size_t);
 static int	xml_char_allowed(uint32_t);
 static void	make_unicode_locale(void);
 static locale_t	unicode_locale(void);
@@ -57,6 +60,49 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 		return (0);
 	*cp = c;
 	return (len);
+}
+
+/*
+ * Fast paths for the validators, which see every byte of every post: a
+ * machine word of ASCII at a time, and the three-byte sequences that make
+ * up most Chinese text.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Whether the 8 bytes at p are ASCII. */
+static inline int
+ascii_word(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	return ((w & HIGHS) == 0);
+}
+
+/* Whether the 8 bytes at p are ASCII from ' ' on (no control character). */
+static inline int
+printable_ascii_word(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof w);
+	/* (w - 0x20 in each byte) sets a high bit where a byte is < 0x20. */
+	return (((w | (w - ONES * 0x20)) & HIGHS) == 0);
+}
+
+/*
+ * 3 if p starts a sequence with lead byte E1-EC or EE and two
+ * continuation bytes, else 0.  Every such sequence is a character XML
+ * allows (U+1000-U+CFFF, U+E000-U+EFFF: no surrogate or noncharacter),
+ * so it needs no decoding.
+ */
+static inline size_t
+plain_utf8_3(const unsigned char *p, size_t n)
+{
+	if (n < 3 || !((p[0] >= 0xe1 && p[0] <= 0xec) || p[0] == 0xee))
+		return (0);
+	return ((p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 ? 3 : 0);
 }
 
 /* Decode one UTF-8 character. */
@@ -237,8 +283,16 @@ text_xml_is_clean(const char *s, size_t len)
 	uint32_t	 c;
 
 	while (i < len) {
+		if (len - i >= 8 && printable_ascii_word(p + i)) {
+			i += 8;
+			continue;
+		}
 		if (p[i] >= 0x20 && p[i] < 0x80) {
 			i++;
+			continue;
+		}
+		if ((n = plain_utf8_3(p + i, len - i)) != 0) {
+			i += n;
 			continue;
 		}
 		n = utf8_decode(p + i, len - i, &c);
@@ -258,7 +312,16 @@ text_utf8_check(const char *s, size_t len)
 	uint32_t	 c;
 
 	while (i < len) {
-		if ((n = utf8_decode(p + i, len - i, &c)) == 0)
+		if (len - i >= 8 && ascii_word(p + i)) {
+			i += 8;
+			continue;
+		}
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = plain_utf8_3(p + i, len - i)) == 0 &&
+		    (n = utf8_decode(p + i, len - i, &c)) == 0)
 			return (i);
 		i += n;
 	}
@@ -314,18 +377,22 @@ char *
 text_squeeze_space(const char *s)
 {
 	struct buf	 out = BUF_INIT;
+	const char	*word;
 	int		 space = 0;
 
 	buf_add(&out, "", 0);
-	for (; *s != '\0'; s++) {
+	while (*s != '\0') {
 		if (isspace((unsigned char)*s)) {
 			space = out.len > 0;
+			s++;
 			continue;
 		}
+		for (word = s; *s != '\0' && !isspace((unsigned char)*s); s++)
+			;
 		if (space)
 			buf_addc(&out, ' ');
 		space = 0;
-		buf_addc(&out, *s);
+		buf_add(&out, word, (size_t)(s - word));
 	}
 	return (buf_take(&out));
 }
@@ -350,14 +417,18 @@ char *
 text_html_safe(const char *s)
 {
 	struct buf	 out = BUF_INIT;
+	const char	*lt;
 
 	buf_add(&out, "", 0);
-	for (; *s != '\0'; s++) {
-		if (*s == '<' && (s[1] == '!' || s[1] == '?'))
+	while ((lt = strchr(s, '<')) != NULL) {
+		buf_add(&out, s, (size_t)(lt - s));
+		if (lt[1] == '!' || lt[1] == '?')
 			buf_adds(&out, "&lt;");
 		else
-			buf_addc(&out, *s);
+			buf_addc(&out, '<');
+		s = lt + 1;
 	}
+	buf_adds(&out, s);
 	return (buf_take(&out));
 }
 

@@ -30,6 +30,7 @@ static void	 check_order_and_membership(void);
 static void	 check_remove_and_clean(void);
 static void	 check_pending(void);
 static void	 check_bulk(void);
+static void	 check_bulk_oldest_first(void);
 static void	 check_random_updates(void);
 
 /* A NULL-terminated copy of names (NULL gives an empty list). */
@@ -513,6 +514,37 @@ check_same_id(void)
 	post_free(a);
 }
 
+/*
+ * A bulk load in path order, oldest first as dated names are: the feed
+ * ends newest first, and posts of one date stay in path order.
+ */
+static void
+check_bulk_oldest_first(void)
+{
+	static const char *const cats[] = { "a", NULL };
+	struct index	*idx;
+	struct feed	*f;
+	char		 path[64];
+	size_t		 i;
+	int		 ties;
+
+	for (ties = 0; ties <= 1; ties++) {
+		idx = index_create();
+		index_bulk_begin(idx);
+		for (i = 0; i < 100; i++) {
+			snprintf(path, sizeof path, "/s/_posts/%04zu.md", i);
+			index_add(idx, make_post(path, 1000 + (int64_t)(ties ?
+			    i / 2 : i), cats, NULL), 5000);
+		}
+		index_bulk_end(idx);
+		f = find_feed(idx, FEED_CATEGORY, "a");
+		CHECK(f != NULL && f->nposts == 100 && feed_sorted(f));
+		CHECK(f != NULL && strcmp(f->posts[0]->path, ties ?
+		    "/s/_posts/0098.md" : "/s/_posts/0099.md") == 0);
+		index_free(idx);
+	}
+}
+
 int
 main(void)
 {
@@ -520,6 +552,7 @@ main(void)
 	check_remove_and_clean();
 	check_pending();
 	check_bulk();
+	check_bulk_oldest_first();
 	check_random_updates();
 	check_same_id();
 	return (test_status());

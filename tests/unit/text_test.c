@@ -27,6 +27,7 @@ struct clean_case {
 static void	check_xml_clean(void);
 static void	check_xml_is_clean(void);
 static void	check_utf8_check(void);
+static void	check_fast_paths(void);
 static void	check_strip_html(void);
 static void	check_squeeze_space(void);
 static void	check_is_blank(void);
@@ -167,6 +168,61 @@ check_utf8_check(void)
 	CHECK(text_utf8_check("\xe8\xb4\xa2", 2) == 0);
 }
 
+/*
+ * The validators skip ASCII a word at a time and common three-byte
+ * characters whole: every sequence must get the same answer at every
+ * offset from a word boundary, between runs of ASCII long enough for
+ * the word path.
+ */
+static void
+check_fast_paths(void)
+{
+	static const struct {
+		const char	*seq;
+		size_t		 len;
+		int		 valid, clean;
+	} cases[] = {
+		{ S("财经"), 1, 1 },
+		{ S("\xe1\x80\x80"), 1, 1 },		/* U+1000 */
+		{ S("\xec\xbf\xbf"), 1, 1 },		/* U+CFFF */
+		{ S("\xee\x80\x80"), 1, 1 },		/* U+E000 */
+		{ S("\xed\x9f\xbf"), 1, 1 },		/* U+D7FF */
+		{ S("\xe0\xa0\x80"), 1, 1 },		/* U+0800 */
+		{ S("\xef\xbf\xbd"), 1, 1 },		/* U+FFFD */
+		{ S("\xef\xbf\xbe"), 1, 0 },		/* U+FFFE */
+		{ S("\xef\xbf\xbf"), 1, 0 },		/* U+FFFF */
+		{ S("\xed\xa0\x80"), 0, 0 },		/* surrogate */
+		{ S("\xe0\x9f\xbf"), 0, 0 },		/* overlong */
+		{ S("\xe1\x80"), 0, 0 },		/* cut short */
+		{ S("\xe1\xc0\x80"), 0, 0 },
+		{ S("\xee\x80\x20"), 0, 0 },
+		{ S("\x80"), 0, 0 },
+		{ S("\x01"), 1, 0 },
+		{ S("\x1f"), 1, 0 },
+		{ S("\0"), 1, 0 },
+		{ S("\t\n\r"), 1, 1 },
+		{ S(" \x7f"), 1, 1 },
+	};
+	char	 in[64];
+	size_t	 i, k, len, want;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (k = 0; k < 16; k++) {
+			memset(in, 'x', k);
+			memcpy(in + k, cases[i].seq, cases[i].len);
+			memset(in + k + cases[i].len, 'y', 17);
+			len = k + cases[i].len + 17;
+			want = cases[i].valid ? len : k;
+			CHECK(text_utf8_check(in, len) == want);
+			CHECK(text_xml_is_clean(in, len) == cases[i].clean);
+			if (text_utf8_check(in, len) != want ||
+			    text_xml_is_clean(in, len) != cases[i].clean)
+				fprintf(stderr, "    case %zu at offset %zu\n",
+				    i, k);
+		}
+	}
+}
+
 /* text_strip_html: markup goes, text that only looks like it stays. */
 static void
 check_strip_html(void)
@@ -273,6 +329,7 @@ main(void)
 	check_xml_clean();
 	check_xml_is_clean();
 	check_utf8_check();
+	check_fast_paths();
 	check_strip_html();
 	check_squeeze_space();
 	check_is_blank();
