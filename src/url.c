@@ -32,11 +32,14 @@ is_path_char(int c)
 	return (is_unreserved(c) || strchr("!$&'()*+,;=:@/", c) != NULL);
 }
 
-/* Append %XX for byte c. */
+/* Append %XX for byte c (every byte of a Chinese name goes through here). */
 static void
 add_escaped(struct buf *b, unsigned char c)
 {
-	buf_addf(b, "%%%02X", c);
+	static const char hex[] = "0123456789ABCDEF";
+	char	 esc[3] = { '%', hex[c >> 4], hex[c & 0xf] };
+
+	buf_add(b, esc, sizeof esc);
 }
 
 /* Escape a placeholder value the way Jekyll::URL.escape_path does. */
