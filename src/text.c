@@ -87,7 +87,8 @@ printable_ascii_word(const unsigned char *p)
 	uint64_t w;
 
 	memcpy(&w, p, sizeof w);
-	/* (w - 0x20 in each byte) sets a high bit where a byte is < 0x20. */
+	/* Subtracting 0x20 from each byte sets some high bit iff a byte of
+	 * ASCII is < 0x20; w's own high bits are the non-ASCII bytes. */
 	return (((w | (w - ONES * 0x20)) & HIGHS) == 0);
 }
 
