@@ -72,11 +72,14 @@ enum site_check {
 /* Sockets of WebSub requests polled at once. */
 #define WEBSUB_POLLFDS	16
 /*
- * How long after a flush the lists of feeds are written: long enough to
- * gather a burst of posts, short enough for a reader looking for a new
- * category.
+ * When the lists of feeds are written: once no flush has come for
+ * LISTS_QUIET_MS, at the latest LISTS_LATEST_MS after a flush made them
+ * stale.  Rendering them takes a while on a site with thousands of feeds
+ * (0.3 s at 4,000), and posts streaming in should not wait behind it; a
+ * reader looking for a new category can wait seconds.
  */
-#define LISTS_DELAY_MS	2000
+#define LISTS_QUIET_MS	2000
+#define LISTS_LATEST_MS	30000
 /* How long a stopping daemon gives the hubs to take its last pings. */
 #define STOP_PING_MS	3000
 
@@ -98,6 +101,7 @@ struct daemon {
 	int		 schedule_fd;	/* CLOCK_REALTIME, next future post */
 	int		 lists_fd;	/* CLOCK_MONOTONIC, the lists of feeds */
 	int		 lists_armed;
+	int64_t		 lists_stale_since; /* monotonic ms, when armed */
 	int		 watchdog_fd;	/* CLOCK_MONOTONIC, periodic, or -1 */
 
 	struct watch_changes changes;	/* gathered since the last flush */
@@ -145,6 +149,7 @@ static void	stop_site(struct daemon *);
 static void	save_ids(struct daemon *);
 static void	save_caches(struct daemon *);
 static void	push_changes(struct daemon *);
+static void	defer_lists(struct daemon *);
 static void	publish_lists_now(struct daemon *);
 static void	ping(struct daemon *, const char *);
 static void	ping_if_newer(const char *, void *);
@@ -538,10 +543,23 @@ ping_if_newer(const char *rel, void *arg)
 		ping(d, rel);
 }
 
-/*
- * Bring the lists of feeds up to date: LISTS_DELAY_MS after the flush
- * that made them stale, once for all the changes made meanwhile.
- */
+/* (Re)arm the lists' timer after a flush that left them stale. */
+static void
+defer_lists(struct daemon *d)
+{
+	int64_t	 now = monotonic_ms(), due;
+
+	if (!d->lists_armed) {
+		d->lists_stale_since = now;
+		d->lists_armed = 1;
+	}
+	due = now + LISTS_QUIET_MS;
+	if (due > d->lists_stale_since + LISTS_LATEST_MS)
+		due = d->lists_stale_since + LISTS_LATEST_MS;
+	arm_at(d->lists_fd, TFD_TIMER_ABSTIME, due, 0);
+}
+
+/* Bring the lists of feeds up to date, once for all the changes since. */
 static void
 publish_lists_now(struct daemon *d)
 {
@@ -962,11 +980,8 @@ flush(struct daemon *d)
 	index_clean(d->idx);
 	publish_save_manifest(d->pub, &pst);
 	push_changes(d);
-	if (publish_lists_stale(d->pub) && !d->lists_armed) {
-		arm_at(d->lists_fd, TFD_TIMER_ABSTIME, monotonic_ms() +
-		    LISTS_DELAY_MS, 0);
-		d->lists_armed = 1;
-	}
+	if (publish_lists_stale(d->pub))
+		defer_lists(d);
 	free(dirty);
 	if (ndirty >= LARGE_FLUSH_FEEDS)
 		release_memory();

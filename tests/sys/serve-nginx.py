@@ -417,7 +417,7 @@ def run_checks(tmp, sites, reader, feedparser, problems):
         with open(os.path.join(s.site, "_posts", "2024-01-05-fifth.md"), "w") as f:
             f.write(post_text("Fifth post", "新类", ["gamma"], "Five.", 5))
         s.wait_flush(n, "a new post")
-        # The lists of feeds follow the feeds a little later (LISTS_DELAY_MS).
+        # The lists of feeds follow the feeds once the site is quiet (LISTS_QUIET_MS).
         try:
             wait_until(lambda: {("category", "新类"), ("tag", "gamma")} <= {
                 (f["kind"], f["name"]) for f in s.index()["feeds"]},

@@ -16,6 +16,7 @@ timed and reported on one line:
      a prepared folder moved in, a category folder renamed, folders removed
    9 burst of 5,000 copied posts: convergence, and how often each feed was written
      (from -v `wrote PATH` lines, and independently from IN_MOVED_TO events in OUT)
+  9b a stream of posts 0.3 s apart: the lists of feeds are written once it stops
   10 a post dated 3-4 s ahead is left out, then published by the timer on time; another
      one deleted before its time is never published
   11 config: rename-over + SIGHUP, direct write (no signal), SIGHUP alone (nothing
@@ -63,6 +64,7 @@ BIG_DEADLINE = 45.0         # convergence after thousands of posts
 BURST = 5000
 KILL_BURST = 2000
 MAX_WRITES = 5              # a feed may be written at most this often during the burst
+STREAM = 16                 # posts written 0.3 s apart
 WATCHDOG_USEC = 1000000
 
 try:
@@ -677,6 +679,24 @@ class WatchTest:
         if problems:
             raise Fail("; ".join(problems))
 
+    def s9b_stream(self):
+        """Posts 0.3 s apart for about 5 s, each in a new category: the lists of feeds, which
+        each one changes, are written once the stream stops, not every 2 s during it (so the
+        stream's flushes never wait behind them); a stall of 2 s on a busy machine may add one
+        write.  Dated 2001, the posts stay out of the site feed's newest entries."""
+        off = self.log_size()
+        for i in range(STREAM):
+            write(os.path.join(self.site, "_posts", "2001-01-%02d-stream-%d.md" % (i + 1, i)),
+                  post_text("Stream %d" % i, "2001-01-%02d 08:00:00 +0800" % (i + 1),
+                            "stream%d" % i))
+            time.sleep(0.3)
+        self.converge("after a stream of %d posts" % STREAM)
+        lists = self.wrote_lines(self.log_since(off)).count("feeds/index.json")
+        say("   stream: feeds/index.json written %d time(s)" % lists)
+        if lists > 2:
+            raise Fail("the lists of feeds were written %d times during a %.1f s stream of posts"
+                       % (lists, STREAM * 0.3))
+
     def s10_future(self):
         n = self.notify.mark()
         due = int(time.time()) + 4           # whole seconds, 3-4 s ahead
@@ -1095,6 +1115,7 @@ SCENARIOS = [
     ("7c", "a post added as a hard link", "s7c_hardlink", False),
     ("8", "category folders: created, moved in, renamed, removed", "s8_folders", False),
     ("9", "burst of %d posts" % BURST, "s9_burst", False),
+    ("9b", "a stream of posts: the lists of feeds wait for it to stop", "s9b_stream", False),
     ("10", "future post published by the timer", "s10_future", False),
     ("11", "config reload (rename+SIGHUP, direct write, SIGHUP alone)", "s11_config", False),
     ("11b", "_data and _includes changed, created, removed", "s11b_site_inputs", False),
