@@ -12,6 +12,7 @@
 #include "discovery.h"
 #include "feedname.h"
 #include "feedspage.h"
+#include "jsonfeed.h"
 #include "permalink.h"
 #include "text.h"
 #include "xmalloc.h"
@@ -30,8 +31,6 @@ static const char *const names[DISCOVERY_NFILES] = {
 static const char *const kind_keys[] = { "site", "category", "tag" };
 static const char *const group_titles[] = { "Site", "Categories", "Tags" };
 
-static json_t	*string(const char *);
-static char	*clean_name(const char *);
 static json_t	*feed_object(const struct config *,
 		    const struct listed_feed *);
 static int	 render_index(const struct config *,
@@ -51,32 +50,6 @@ const char *
 discovery_name(enum discovery_file which)
 {
 	return (names[which]);
-}
-
-/* A JSON string of cleaned text. */
-static json_t *
-string(const char *s)
-{
-	size_t	 len = strlen(s);
-	char	*clean;
-	json_t	*j;
-
-	if (text_xml_is_clean(s, len))
-		return (json_stringn(s, len));
-	clean = text_xml_clean(s, len, NULL);
-	j = json_string(clean);
-	free(clean);
-	return (j);
-}
-
-/* A name made valid UTF-8 without control characters (new string). */
-static char *
-clean_name(const char *s)
-{
-	size_t	 len = strlen(s);
-
-	return (text_xml_is_clean(s, len) ? xstrdup(s) :
-	    text_xml_clean(s, len, NULL));
 }
 
 /* Serialise a document (taking it) into out, with a final newline. */
@@ -106,9 +79,9 @@ feed_object(const struct config *cfg, const struct listed_feed *l)
 	size_t	 k;
 
 	json_object_set_new(o, "kind", json_string(kind_keys[l->kind]));
-	json_object_set_new(o, "name", l->name != NULL ? string(l->name) :
+	json_object_set_new(o, "name", l->name != NULL ? jsonfeed_text(l->name) :
 	    json_null());
-	json_object_set_new(o, "title", string(feedname_title(cfg, &f,
+	json_object_set_new(o, "title", jsonfeed_text(feedname_title(cfg, &f,
 	    &alloc)));
 	free(alloc);
 	json_object_set_new(o, "posts", json_integer((json_int_t)l->posts));
@@ -123,10 +96,10 @@ feed_object(const struct config *cfg, const struct listed_feed *l)
 		if (l->paths[k] == NULL)
 			continue;
 		json_object_set_new(files, discovery_formats[k].key,
-		    string(l->paths[k]));
+		    jsonfeed_text(l->paths[k]));
 		url = feedname_url(cfg->url, cfg, l->paths[k]);
 		json_object_set_new(urls, discovery_formats[k].key,
-		    string(url));
+		    jsonfeed_text(url));
 		free(url);
 	}
 	json_object_set_new(o, "files", files);
@@ -145,10 +118,10 @@ render_index(const struct config *cfg, const struct listed_feed *list,
 	size_t	 i;
 
 	json_object_set_new(doc, "version", json_integer(1));
-	json_object_set_new(doc, "title", string(feedname_title(cfg, &site,
+	json_object_set_new(doc, "title", jsonfeed_text(feedname_title(cfg, &site,
 	    &alloc)));
 	home = permalink_absolute(cfg->url, cfg->baseurl, "/");
-	json_object_set_new(doc, "home_page_url", string(home));
+	json_object_set_new(doc, "home_page_url", jsonfeed_text(home));
 	free(home);
 	for (i = 0; i < n; i++)
 		json_array_append_new(feeds, feed_object(cfg, &list[i]));
@@ -239,7 +212,7 @@ render_head(const struct config *cfg, const struct listed_feed *list,
 			if (target == NULL)
 				json_object_set_new(head, "site", links);
 			else {
-				name = clean_name(list[i].name);
+				name = text_xml_cleaned(list[i].name);
 				json_object_set_new(target, name, links);
 				free(name);
 			}
@@ -277,8 +250,6 @@ render_opml(const struct config *cfg, const struct listed_feed *list,
 		return (-1);
 	}
 #define W(call)	do { if ((call) < 0) rc = -1; } while (0)
-#define CLEAN(s) (text_xml_is_clean((s), strlen(s)) ? xstrdup(s) : \
-	text_xml_clean((s), strlen(s), NULL))
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
 	for (i = 0; i < n; i++) {
@@ -292,7 +263,7 @@ render_opml(const struct config *cfg, const struct listed_feed *list,
 	W(xmlTextWriterStartElement(w, BAD_CAST "head"));
 	t = feedname_title(cfg, &site, &alloc);
 	xasprintf(&title, "Feeds of %s", t);
-	clean = CLEAN(title);
+	clean = text_xml_cleaned(title);
 	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST clean));
 	free(clean);
 	free(title);
@@ -325,7 +296,7 @@ render_opml(const struct config *cfg, const struct listed_feed *list,
 				;
 			url = feedname_url(cfg->url, cfg, list[i].paths[k]);
 			t = feedname_title(cfg, &f, &title);
-			clean = CLEAN(t);
+			clean = text_xml_cleaned(t);
 			W(xmlTextWriterStartElement(w, BAD_CAST "outline"));
 			W(xmlTextWriterWriteAttribute(w, BAD_CAST "type",
 			    BAD_CAST "rss"));
@@ -349,7 +320,6 @@ render_opml(const struct config *cfg, const struct listed_feed *list,
 	W(xmlTextWriterEndElement(w));
 	W(xmlTextWriterEndDocument(w));
 #undef W
-#undef CLEAN
 	free(alloc);
 	free(home);
 	xmlFreeTextWriter(w);

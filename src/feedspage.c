@@ -59,7 +59,6 @@ static const char *const kind_names[] = { "site", "category", "tag" };
 
 static xmlNodePtr add(xmlNodePtr, const char *, const char *);
 static void	 set(xmlNodePtr, const char *, const char *);
-static char	*clean(const char *);
 static char	*href(const char *, const char *);
 static void	 row(const struct config *, xmlNodePtr, const char *,
 		    const struct listed_feed *);
@@ -68,7 +67,7 @@ static void	 row(const struct config *, xmlNodePtr, const char *,
 static xmlNodePtr
 add(xmlNodePtr parent, const char *name, const char *text)
 {
-	char		*c = text != NULL ? clean(text) : NULL;
+	char		*c = text != NULL ? text_xml_cleaned(text) : NULL;
 	xmlNodePtr	 node;
 
 	node = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST c);
@@ -80,20 +79,10 @@ add(xmlNodePtr parent, const char *name, const char *text)
 static void
 set(xmlNodePtr node, const char *name, const char *value)
 {
-	char	*c = clean(value);
+	char	*c = text_xml_cleaned(value);
 
 	xmlSetProp(node, BAD_CAST name, BAD_CAST c);
 	free(c);
-}
-
-/* Text made valid for the document (new string). */
-static char *
-clean(const char *s)
-{
-	size_t	 len = strlen(s);
-
-	return (text_xml_is_clean(s, len) ? xstrdup(s) :
-	    text_xml_clean(s, len, NULL));
 }
 
 /* The link from the page (up is "../" per folder) to a file (new). */

@@ -13,7 +13,6 @@
 #include "text.h"
 #include "xmalloc.h"
 
-static json_t	*string(const char *);
 static void	 set_string(json_t *, const char *, const char *);
 static json_t	*author(const struct author *);
 static int	 listed(char *const *, const char *);
@@ -21,12 +20,8 @@ static json_t	*item(const struct config *, const struct post *,
 		    const struct rendered *);
 static char	*plain_summary(const char *);
 
-/*
- * A JSON string of text made valid as the XML feeds make it (control
- * characters and invalid UTF-8 replaced), so both formats say the same.
- */
-static json_t *
-string(const char *s)
+json_t *
+jsonfeed_text(const char *s)
 {
 	size_t	 len = strlen(s);
 	char	*clean;
@@ -44,7 +39,7 @@ string(const char *s)
 static void
 set_string(json_t *obj, const char *key, const char *s)
 {
-	json_object_set_new(obj, key, string(s));
+	json_object_set_new(obj, key, jsonfeed_text(s));
 }
 
 /* An author object: name (else the e-mail address, as Atom's) and url. */
@@ -132,10 +127,10 @@ item(const struct config *cfg, const struct post *p, const struct rendered *r)
 	json_decref(list);
 	list = json_array();
 	for (c = p->categories; *c != NULL; c++)
-		json_array_append_new(list, string(*c));
+		json_array_append_new(list, jsonfeed_text(*c));
 	for (c = p->tags; *c != NULL; c++) {
 		if (!listed(p->categories, *c))
-			json_array_append_new(list, string(*c));
+			json_array_append_new(list, jsonfeed_text(*c));
 	}
 	if (json_array_size(list) > 0)
 		json_object_set(it, "tags", list);

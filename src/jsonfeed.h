@@ -7,6 +7,8 @@
 #ifndef FEEDD_JSONFEED_H
 #define FEEDD_JSONFEED_H
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "config.h"
 #include "index.h"
@@ -23,6 +25,12 @@
 int	jsonfeed_render(const struct config *, const struct feed *,
 	    const char *selfpath, const struct rendered *const *entries,
 	    struct buf *out);
+
+/*
+ * A JSON string of text made valid as the XML feeds make it (control
+ * characters and invalid UTF-8 replaced), so every format says the same.
+ */
+json_t	*jsonfeed_text(const char *);
 
 /*
  * XML-escaped text as rcache keeps it back to what it stands for: the

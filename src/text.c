@@ -304,6 +304,15 @@ text_xml_is_clean(const char *s, size_t len)
 	return (1);
 }
 
+char *
+text_xml_cleaned(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return (text_xml_is_clean(s, len) ? xstrdup(s) :
+	    text_xml_clean(s, len, NULL));
+}
+
 /* Offset of the first invalid UTF-8 sequence, or len. */
 size_t
 text_utf8_check(const char *s, size_t len)

@@ -23,6 +23,9 @@ char	*text_xml_clean(const char *, size_t, size_t *bad);
 /* Whether len bytes are already valid UTF-8 that XML 1.0 allows. */
 int	 text_xml_is_clean(const char *, size_t);
 
+/* A copy of a string, cleaned as text_xml_clean cleans it if need be. */
+char	*text_xml_cleaned(const char *);
+
 /* Offset of the first invalid UTF-8 sequence, or len if there is none. */
 size_t	 text_utf8_check(const char *, size_t);
 
