@@ -314,6 +314,46 @@ class Case:
                 d.proc.wait()
 
 
+def run_cases(name, cases, case_class=Case):
+    """The main of a test made of independent cases [(key, fn(case))]: FEEDD from the
+    environment, a skip (77) without inotify, --only KEY,KEY and --keep; one line per
+    case; the temporary folder is kept when a case fails.  Returns the exit status."""
+    import shutil
+    import sys
+    import tempfile
+    feedd = os.environ.get("FEEDD")
+    if not feedd:
+        say("FAIL: FEEDD is not set")
+        return 1
+    feedd = os.path.abspath(feedd)
+    why = inotify_available()
+    if why:
+        say("SKIP: inotify unavailable: %s" % why)
+        return 77
+    args = sys.argv[1:]
+    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
+    tmp = tempfile.mkdtemp(prefix="feedd-%s." % name)
+    failed = []
+    for key, fn in cases:
+        if only and key not in only:
+            continue
+        c = case_class(feedd, tmp, key)
+        t = time.monotonic()
+        try:
+            fn(c)
+            say("ok   %s (%.1f s)" % (key, time.monotonic() - t))
+        except Fail as e:
+            say("FAIL %s: %s" % (key, e))
+            failed.append(key)
+        finally:
+            c.close()
+    if failed or "--keep" in args:
+        say("kept %s" % tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
 def jsonfeed_reader(workdir):
     """Build tests/sys/jsonfeed-read.go (gofeed, Debian's golang-github-mmcdole-gofeed-dev)
     into workdir.  Returns (path of the program, None), or (None, why not) when Go or

@@ -19,14 +19,10 @@ Environment: FEEDD (the binary).  Exit 0 pass, 1 fail, 77 skip (no inotify).  Op
 """
 
 import os
-import shutil
 import sys
-import tempfile
 
-from feeddtest import (IDS, SLOW, Case, Fail, inotify_available, kept_ids, say, wait_until,
-                       write)
+from feeddtest import IDS, SLOW, Fail, kept_ids, run_cases, wait_until, write
 
-SKIP = 77
 CONFIG = """\
 title: Ids
 url: https://ids.example.org
@@ -207,36 +203,7 @@ CASES = [("feed-id", case_feed_id), ("rename", case_rename), ("site-wide", case_
 
 
 def main():
-    feedd = os.environ.get("FEEDD")
-    if not feedd:
-        say("FAIL: FEEDD is not set")
-        return 1
-    feedd = os.path.abspath(feedd)
-    why = inotify_available()
-    if why:
-        say("SKIP: inotify unavailable: %s" % why)
-        return SKIP
-    args = sys.argv[1:]
-    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
-    tmp = tempfile.mkdtemp(prefix="feedd-ids.")
-    failed = []
-    for name, fn in CASES:
-        if only and name not in only:
-            continue
-        c = Case(feedd, tmp, name)
-        try:
-            fn(c)
-            say("ok   %s" % name)
-        except Fail as e:
-            say("FAIL %s: %s" % (name, e))
-            failed.append(name)
-        finally:
-            c.close()
-    if failed or "--keep" in args:
-        say("kept %s" % tmp)
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return run_cases("ids", CASES)
 
 
 if __name__ == "__main__":

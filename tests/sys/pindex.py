@@ -31,13 +31,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-from feeddtest import (PINDEX, SLOW, Case, Fail, inotify_available, read_tree, say,
-                       tree_diff, write)
+from feeddtest import PINDEX, Case, Fail, read_tree, run_cases, say, tree_diff, write
 
-SKIP = 77
 CONFIG = """\
 title: Index
 url: https://index.example.org
@@ -309,40 +306,22 @@ CASES = [("unchanged", case_unchanged), ("recent", case_recent), ("config", case
          ("feeds", case_feeds)]
 
 
+
+class MountingCase(Case):
+    """A case that mounts file systems (c.mounts), unmounted when it closes."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.mounts = []
+
+    def close(self):
+        super().close()
+        for m in reversed(self.mounts):
+            subprocess.run(["umount", m])
+
+
 def main():
-    feedd = os.environ.get("FEEDD")
-    if not feedd:
-        say("FAIL: FEEDD is not set")
-        return 1
-    feedd = os.path.abspath(feedd)
-    why = inotify_available()
-    if why:
-        say("SKIP: inotify unavailable: %s" % why)
-        return SKIP
-    args = sys.argv[1:]
-    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
-    tmp = tempfile.mkdtemp(prefix="feedd-pindex.")
-    failed = []
-    for name, fn in CASES:
-        if only and name not in only:
-            continue
-        c = Case(feedd, tmp, name)
-        c.mounts = []
-        try:
-            fn(c)
-            say("ok   %s" % name)
-        except Fail as e:
-            say("FAIL %s: %s" % (name, e))
-            failed.append(name)
-        finally:
-            c.close()
-            for m in reversed(c.mounts):
-                subprocess.run(["umount", m])
-    if failed or "--keep" in args:
-        say("kept %s" % tmp)
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return run_cases("pindex", CASES, MountingCase)
 
 
 if __name__ == "__main__":

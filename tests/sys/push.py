@@ -29,18 +29,14 @@ import datetime
 import http.server
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 
-from feeddtest import (SLOW, Case, Fail, feed_problems, inotify_available, say, wait_until,
-                       write)
+from feeddtest import SLOW, Fail, feed_problems, run_cases, say, wait_until, write
 
-SKIP = 77
 CONFIG = """\
 title: Push
 url: https://push.example.org
@@ -365,37 +361,7 @@ CASES = [("build", case_build), ("watch", case_watch), ("failing", case_failing)
 
 
 def main():
-    feedd = os.environ.get("FEEDD")
-    if not feedd:
-        say("FAIL: FEEDD is not set")
-        return 1
-    feedd = os.path.abspath(feedd)
-    why = inotify_available()
-    if why:
-        say("SKIP: inotify unavailable: %s" % why)
-        return SKIP
-    args = sys.argv[1:]
-    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
-    tmp = tempfile.mkdtemp(prefix="feedd-push.")
-    failed = []
-    for name, fn in CASES:
-        if only and name not in only:
-            continue
-        c = Case(feedd, tmp, name)
-        t = time.monotonic()
-        try:
-            fn(c)
-            say("ok   %s (%.1f s)" % (name, time.monotonic() - t))
-        except Fail as e:
-            say("FAIL %s: %s" % (name, e))
-            failed.append(name)
-        finally:
-            c.close()
-    if failed or "--keep" in args:
-        say("kept %s" % tmp)
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return run_cases("push", CASES)
 
 
 if __name__ == "__main__":
