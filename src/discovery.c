@@ -41,7 +41,6 @@ static int	 render_head(const struct config *,
 		    const struct listed_feed *, size_t, struct buf *);
 static int	 render_opml(const struct config *,
 		    const struct listed_feed *, size_t, struct buf *);
-static int	 dump(json_t *, struct buf *);
 static int	 fills(const char *, const char *, const char *, const char *);
 static const char *check_target(const char *, const char *, int);
 
@@ -50,22 +49,6 @@ const char *
 discovery_name(enum discovery_file which)
 {
 	return (names[which]);
-}
-
-/* Serialise a document (taking it) into out, with a final newline. */
-static int
-dump(json_t *doc, struct buf *out)
-{
-	char	*text;
-
-	text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	if (text == NULL)
-		return (-1);
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	free(text);
-	return (0);
 }
 
 /* The index entry of one feed. */
@@ -126,7 +109,7 @@ render_index(const struct config *cfg, const struct listed_feed *list,
 	for (i = 0; i < n; i++)
 		json_array_append_new(feeds, feed_object(cfg, &list[i]));
 	json_object_set_new(doc, "feeds", feeds);
-	return (dump(doc, out));
+	return (jsonfeed_dump(doc, 1, out));
 }
 
 /*
@@ -226,7 +209,7 @@ render_head(const struct config *cfg, const struct listed_feed *list,
 		json_decref(head);
 		return (-1);
 	}
-	return (dump(head, out));
+	return (jsonfeed_dump(head, 1, out));
 }
 
 /* feeds.opml: an OPML 2.0 subscription list, grouped by kind. */

@@ -19,6 +19,7 @@ static int	 listed(char *const *, const char *);
 static json_t	*item(const struct config *, const struct post *,
 		    const struct rendered *);
 static char	*plain_summary(const char *);
+static int	 append(const char *, size_t, void *);
 
 json_t *
 jsonfeed_text(const char *s)
@@ -149,7 +150,7 @@ jsonfeed_render(const struct config *cfg, const struct feed *f,
 	const struct feed site_feed = { .kind = FEED_SITE };
 	struct author	 site_author = { NULL, NULL, NULL };
 	json_t		*doc = json_object(), *items, *list, *a;
-	char		*self, *home, *alloc, *text;
+	char		*self, *home, *alloc;
 	size_t		 i, n;
 
 	n = f->nposts < (size_t)cfg->posts_limit ? f->nposts :
@@ -194,13 +195,28 @@ jsonfeed_render(const struct config *cfg, const struct feed *f,
 	free(home);
 	free(self);
 
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	return (jsonfeed_dump(doc, 2, out));
+}
+
+/* json_dump_callback's sink: append to a struct buf. */
+static int
+append(const char *bytes, size_t size, void *out)
+{
+	buf_add(out, bytes, size);
+	return (0);
+}
+
+int
+jsonfeed_dump(json_t *doc, int indent, struct buf *out)
+{
+	int	 rc;
+
+	rc = json_dump_callback(doc, append, out, JSON_INDENT(indent) |
+	    JSON_PRESERVE_ORDER);
 	json_decref(doc);
-	if (text == NULL)
+	if (rc != 0)
 		return (-1);
-	buf_adds(out, text);
 	buf_addc(out, '\n');
-	free(text);
 	return (0);
 }
 

@@ -33,6 +33,12 @@ int	jsonfeed_render(const struct config *, const struct feed *,
 json_t	*jsonfeed_text(const char *);
 
 /*
+ * Append doc (taken) to out, indented by indent spaces per level, keys in
+ * insertion order, with a final newline; 0, or -1 if jansson failed.
+ */
+int	jsonfeed_dump(json_t *, int indent, struct buf *);
+
+/*
  * XML-escaped text as rcache keeps it back to what it stands for: the
  * inverse of its escaping of '&', '<', '>' and CR (new string).
  */
