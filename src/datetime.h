@@ -11,6 +11,13 @@
 #include <stdint.h>
 #include <time.h>
 
+/* A file or clock time in nanoseconds since the epoch. */
+static inline int64_t
+datetime_ns(const struct timespec *ts)
+{
+	return ((int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec);
+}
+
 /* How a front matter value was written, which decides its zone. */
 enum datetime_source {
 	DATETIME_YAML_PLAIN,	/* unquoted: a naive time is UTC (Psych) */

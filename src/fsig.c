@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "confhash.h"
+#include "datetime.h"
 #include "fsig.h"
 #include "gzfile.h"
 #include "hash.h"
@@ -189,10 +190,8 @@ same_identity(const struct signed_file *sf, const struct stat *sb)
 {
 	return (S_ISREG(sb->st_mode) && sf->ino == sb->st_ino &&
 	    sf->size == sb->st_size &&
-	    sf->mtime_ns == (int64_t)sb->st_mtim.tv_sec * 1000000000 +
-	    sb->st_mtim.tv_nsec &&
-	    sf->ctime_ns == (int64_t)sb->st_ctim.tv_sec * 1000000000 +
-	    sb->st_ctim.tv_nsec);
+	    sf->mtime_ns == datetime_ns(&sb->st_mtim) &&
+	    sf->ctime_ns == datetime_ns(&sb->st_ctim));
 }
 
 /* Whether one file was written from sig and is still that file. */
@@ -240,10 +239,8 @@ file_set(struct fsig *fs, struct outdir_batch *probe, const char *rel,
 	sf->sig = sig;
 	sf->ino = sb.st_ino;
 	sf->size = sb.st_size;
-	sf->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-	    sb.st_mtim.tv_nsec;
-	sf->ctime_ns = (int64_t)sb.st_ctim.tv_sec * 1000000000 +
-	    sb.st_ctim.tv_nsec;
+	sf->mtime_ns = datetime_ns(&sb.st_mtim);
+	sf->ctime_ns = datetime_ns(&sb.st_ctim);
 	strmap_put(fs->files, rel, sf);
 }
 

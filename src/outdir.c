@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "datetime.h"
 #include "fileio.h"
 #include "outdir.h"
 #include "sandbox.h"
@@ -409,7 +410,7 @@ outdir_mtime(struct outdir *od, const char *rel, int64_t *ns)
 	close(dir);
 	if (rc == -1)
 		return (-1);
-	*ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	*ns = datetime_ns(&st.st_mtim);
 	return (0);
 }
 

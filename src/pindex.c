@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "confhash.h"
+#include "datetime.h"
 #include "hash.h"
 #include "log.h"
 #include "pindex.h"
@@ -352,10 +353,8 @@ same_file(const struct post_file *f, const struct stat *sb)
 {
 	return (S_ISREG(sb->st_mode) && f->dev == sb->st_dev &&
 	    f->ino == sb->st_ino && f->size == sb->st_size &&
-	    f->mtime_ns == (int64_t)sb->st_mtim.tv_sec * 1000000000 +
-	    sb->st_mtim.tv_nsec &&
-	    f->ctime_ns == (int64_t)sb->st_ctim.tv_sec * 1000000000 +
-	    sb->st_ctim.tv_nsec);
+	    f->mtime_ns == datetime_ns(&sb->st_mtim) &&
+	    f->ctime_ns == datetime_ns(&sb->st_ctim));
 }
 
 /* The identity fields of an entry. */

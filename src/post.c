@@ -859,12 +859,10 @@ post_load(const struct config *cfg, const char *path, const char *relpath,
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	f->size = st.st_size;
-	f->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-	    st.st_mtim.tv_nsec;
-	f->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 +
-	    st.st_ctim.tv_nsec;
+	f->mtime_ns = datetime_ns(&st.st_mtim);
+	f->ctime_ns = datetime_ns(&st.st_ctim);
 	f->recent = (f->mtime_ns > f->ctime_ns ? f->mtime_ns : f->ctime_ns) >
-	    (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - POST_SETTLE_NS;
+	    datetime_ns(&now) - POST_SETTLE_NS;
 	data = b->data;
 	len = b->len;
 	if ((nul = memchr(data, '\0', len)) != NULL) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "datetime.h"
 #include "idmap.h"
 #include "log.h"
 #include "parallel.h"
@@ -407,10 +408,9 @@ static int
 unchanged(const struct post *post, const struct stat *sb)
 {
 	return (post->dev == sb->st_dev && post->ino == sb->st_ino &&
-	    post->size == sb->st_size && post->mtime_ns ==
-	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec &&
-	    post->ctime_ns ==
-	    (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec);
+	    post->size == sb->st_size &&
+	    post->mtime_ns == datetime_ns(&sb->st_mtim) &&
+	    post->ctime_ns == datetime_ns(&sb->st_ctim));
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "datetime.h"
 #include "log.h"
 #include "state.h"
 #include "strmap.h"
@@ -86,7 +87,7 @@ now_ns(void)
 	struct timespec	 ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	return (datetime_ns(&ts));
 }
 
 struct websub *
