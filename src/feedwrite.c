@@ -55,6 +55,8 @@ static void	render_rss(struct writer *, const struct config *,
 static void	history_links(struct writer *, const struct config *,
 		    const struct feed_doc *, const char *);
 static int	category_listed(char *const *, const char *);
+static void	start_link(struct writer *, const char *, const char *,
+		    const char *);
 static void	hub_links(struct writer *, const struct config *, const char *);
 
 /* Open an element. */
@@ -192,6 +194,16 @@ category_listed(char *const *list, const char *name)
 	return (0);
 }
 
+/* Open a link element (Atom's link, RSS's atom:link) to href as rel. */
+static void
+start_link(struct writer *wr, const char *element, const char *href,
+    const char *rel)
+{
+	start(wr, element);
+	attr(wr, "href", href);
+	attr(wr, "rel", rel);
+}
+
 /* A link to each WebSub hub, where subscribers find it (WebSub 4). */
 static void
 hub_links(struct writer *wr, const struct config *cfg, const char *element)
@@ -199,9 +211,7 @@ hub_links(struct writer *wr, const struct config *cfg, const char *element)
 	char	**h;
 
 	for (h = cfg->hubs; h != NULL && *h != NULL; h++) {
-		start(wr, element);
-		attr(wr, "href", *h);
-		attr(wr, "rel", "hub");
+		start_link(wr, element, *h, "hub");
 		end(wr);
 	}
 }
@@ -223,9 +233,7 @@ history_links(struct writer *wr, const struct config *cfg,
 		start(wr, "fh:archive");
 		end(wr);
 		url = feedname_url(cfg->url, cfg, doc->current);
-		start(wr, element);
-		attr(wr, "href", url);
-		attr(wr, "rel", "current");
+		start_link(wr, element, url, "current");
 		end(wr);
 		free(url);
 	} else if (doc->complete) {
@@ -234,9 +242,7 @@ history_links(struct writer *wr, const struct config *cfg,
 	}
 	if (doc->prev_archive != NULL) {
 		url = feedname_url(cfg->url, cfg, doc->prev_archive);
-		start(wr, element);
-		attr(wr, "href", url);
-		attr(wr, "rel", "prev-archive");
+		start_link(wr, element, url, "prev-archive");
 		end(wr);
 		free(url);
 	}
@@ -258,9 +264,7 @@ atom_entry(struct writer *wr, const struct config *cfg,
 	attr(wr, "type", "html");
 	html_text(wr, p->title);
 	end(wr);
-	start(wr, "link");
-	attr(wr, "href", p->url);
-	attr(wr, "rel", "alternate");
+	start_link(wr, "link", p->url, "alternate");
 	attr(wr, "type", "text/html");
 	attr(wr, "title", p->title);
 	end(wr);
@@ -337,16 +341,12 @@ render_atom(struct writer *wr, const struct config *cfg,
 	attr(wr, "version", PACKAGE_VERSION);
 	text(wr, "feedd");
 	end(wr);
-	start(wr, "link");
-	attr(wr, "href", self);
-	attr(wr, "rel", "self");
+	start_link(wr, "link", self, "self");
 	attr(wr, "type", "application/atom+xml");
 	end(wr);
 	hub_links(wr, cfg, "link");
 	history_links(wr, cfg, doc, "link");
-	start(wr, "link");
-	attr(wr, "href", home);
-	attr(wr, "rel", "alternate");
+	start_link(wr, "link", home, "alternate");
 	attr(wr, "type", "text/html");
 	if (cfg->lang != NULL)
 		attr(wr, "hreflang", cfg->lang);
@@ -445,9 +445,7 @@ render_rss(struct writer *wr, const struct config *cfg,
 	element(wr, "description", cfg->description != NULL ?
 	    cfg->description : title);
 	free(alloc);
-	start(wr, "atom:link");
-	attr(wr, "href", self);
-	attr(wr, "rel", "self");
+	start_link(wr, "atom:link", self, "self");
 	attr(wr, "type", "application/rss+xml");
 	end(wr);
 	hub_links(wr, cfg, "atom:link");
