@@ -20,6 +20,8 @@ static void	common(const struct config *, struct buf *, const char *);
 static void	deny_nested(struct buf *);
 static void	feed_types(struct buf *, const char *);
 static const char *extension(const char *);
+static void	open_location(const struct config *, struct buf *,
+		    const char *, const char *, const char *);
 static void	exact(const struct config *, struct buf *, const char *,
 		    const char *);
 static void	pattern(const struct config *, struct buf *, const char *);
@@ -131,24 +133,36 @@ feed_types(struct buf *out, const char *atom_path)
 	    "    default_type application/atom+xml;\n");
 }
 
+/*
+ * Open a location block ("location MODIFIER URI {") serving rel + suffix
+ * of the output folder at the same path under baseurl.
+ */
+static void
+open_location(const struct config *cfg, struct buf *out,
+    const char *modifier, const char *rel, const char *suffix)
+{
+	char	*uri, *file;
+
+	xasprintf(&uri, "%s/%s%s", cfg->baseurl, rel, suffix);
+	xasprintf(&file, "%s/%s%s", cfg->output_dir, rel, suffix);
+	buf_addf(out, "location %s ", modifier);
+	quote(out, uri);
+	buf_adds(out, " {\n    alias ");
+	quote(out, file);
+	buf_adds(out, ";\n");
+	free(file);
+	free(uri);
+}
+
 /* An exact location for one file, rel, of media type mime. */
 static void
 exact(const struct config *cfg, struct buf *out, const char *rel,
     const char *mime)
 {
-	char	*uri, *file;
-
-	xasprintf(&uri, "%s/%s", cfg->baseurl, rel);
-	xasprintf(&file, "%s/%s", cfg->output_dir, rel);
-	buf_adds(out, "location = ");
-	quote(out, uri);
-	buf_adds(out, " {\n    alias ");
-	quote(out, file);
-	buf_addf(out, ";\n    types { }\n    default_type %s;\n", mime);
+	open_location(cfg, out, "=", rel, "");
+	buf_addf(out, "    types { }\n    default_type %s;\n", mime);
 	common(cfg, out, "    ");
 	buf_adds(out, "}\n");
-	free(file);
-	free(uri);
 }
 
 /*
@@ -160,21 +174,13 @@ static void
 pattern(const struct config *cfg, struct buf *out, const char *pat)
 {
 	const char	*mark = strstr(pat, "{name}"), *slash;
-	char		*head, *rss, *json, *uri, *file, *tail, *rtail;
+	char		*head, *rss, *json, *file, *tail, *rtail;
 
 	for (slash = mark; slash > pat && slash[-1] != '/'; slash--)
 		;
 	if (slash > pat) {
 		head = xstrndup(pat, (size_t)(slash - pat));
-		xasprintf(&uri, "%s/%s", cfg->baseurl, head);
-		xasprintf(&file, "%s/%s", cfg->output_dir, head);
-		buf_adds(out, "location ^~ ");
-		quote(out, uri);
-		buf_adds(out, " {\n    alias ");
-		quote(out, file);
-		buf_adds(out, ";\n");
-		free(file);
-		free(uri);
+		open_location(cfg, out, "^~", head, "");
 	} else {
 		/* {name} in the first folder or file name: only URLs of the
 		 * pattern's shape (names never start with '.'). */
@@ -270,7 +276,7 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 {
 	const char	*paths[3] = { cfg->output_dir, cfg->baseurl,
 	    cfg->discovery_dir != NULL ? cfg->discovery_dir : "" };
-	char		*rel, *uri, *file;
+	char		*rel, *uri;
 	size_t		 i, k;
 	int		 tags_inside, cats_inside;
 
@@ -297,19 +303,11 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 		/* Its RFC 5005 pages, in STEM/archive/. */
 		rel = archive_path(cfg->feed_path, "");
 		*strrchr(rel, '/') = '\0';
-		xasprintf(&uri, "%s/%s/", cfg->baseurl, rel);
-		xasprintf(&file, "%s/%s/", cfg->output_dir, rel);
-		buf_adds(out, "location ^~ ");
-		quote(out, uri);
-		buf_adds(out, " {\n    alias ");
-		quote(out, file);
-		buf_adds(out, ";\n");
+		open_location(cfg, out, "^~", rel, "/");
 		feed_types(out, cfg->feed_path);
 		common(cfg, out, "    ");
 		deny_nested(out);
 		buf_adds(out, "}\n");
-		free(file);
-		free(uri);
 		free(rel);
 	}
 	cats_inside = folder_covers(cfg->tag_path, cfg->category_path) &&
@@ -332,8 +330,6 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 	}
 	if (cfg->discovery_dir != NULL) {
 		xasprintf(&uri, "%s/%s/", cfg->baseurl, cfg->discovery_dir);
-		xasprintf(&file, "%s/%s/", cfg->output_dir,
-		    cfg->discovery_dir);
 		buf_adds(out, "\n# The list of feeds: a page, an index and "
 		    "OPML.\nlocation = ");
 		uri[strlen(uri) - 1] = '\0';
@@ -341,11 +337,10 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 		buf_adds(out, " {\n    return 301 ");
 		uri[strlen(uri)] = '/';
 		quote(out, uri);
-		buf_adds(out, ";\n}\nlocation ^~ ");
-		quote(out, uri);
-		buf_adds(out, " {\n    alias ");
-		quote(out, file);
-		buf_adds(out, ";\n    index index.html;\n"
+		buf_adds(out, ";\n}\n");
+		free(uri);
+		open_location(cfg, out, "^~", cfg->discovery_dir, "/");
+		buf_adds(out, "    index index.html;\n"
 		    "    types {\n"
 		    "        text/html html;\n"
 		    "        application/json json;\n"
@@ -355,8 +350,6 @@ nginxconf_render(const struct config *cfg, struct buf *out, const char **why)
 		common(cfg, out, "    ");
 		deny_nested(out);
 		buf_adds(out, "}\n");
-		free(file);
-		free(uri);
 	}
 	buf_adds(out, "\n# feedd's own files, wherever they are reached from.\n"
 	    "location ~ /\\.feedd { deny all; }\n");
